@@ -1,0 +1,36 @@
+// Every rule is one file under rules/<language>/; this finds and loads them, so adding a rule
+// means adding its file and fixtures and nothing else.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+import type { Rule } from '../types.js';
+
+const RULES_DIR = fileURLToPath(new URL('../../rules/python/', import.meta.url));
+
+let cached: Promise<Rule[]> | undefined;
+
+/** All Python rules, sorted by code. Files and folders starting with `_` hold shared helpers. */
+export function loadRules(): Promise<Rule[]> {
+  cached ??= (async () => {
+    const files = readdirSync(RULES_DIR)
+      .filter((f) => f.endsWith('.js') && !f.startsWith('_'))
+      .sort();
+    const rules: Rule[] = [];
+    for (const f of files) {
+      const mod = await import(pathToFileURL(path.join(RULES_DIR, f)).href);
+      const rule = mod.default as Rule | undefined;
+      if (!rule || typeof rule.visit !== 'function') throw new Error(`rules/python/${f}: no default-exported rule`);
+      rules.push(rule);
+    }
+    rules.sort((a, b) => a.code.localeCompare(b.code));
+    const seen = new Map<string, string>();
+    for (const r of rules) {
+      for (const key of [r.code, r.name]) {
+        if (seen.has(key)) throw new Error(`duplicate rule code or name "${key}" (${seen.get(key)} and ${r.code})`);
+        seen.set(key, r.code);
+      }
+    }
+    return rules;
+  })();
+  return cached;
+}

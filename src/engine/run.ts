@@ -1,0 +1,208 @@
+// Runs the enabled rules over one file: decode, prefilter, parse once, walk the tree once and
+// hand each node to the rules that asked for its type, then drop suppressed findings.
+import type {
+  Diagnostic,
+  FileError,
+  FileResult,
+  GlobalSettings,
+  ReportInput,
+  Rule,
+  RuleContext,
+  RuleOptions,
+} from '../types.js';
+import { firstSyntaxError, parsePython, type SyntaxNode, type Tree } from '../lang/python/tree.js';
+import { SemanticModel } from '../lang/python/model.js';
+import type { ModuleLocation } from '../lang/python/scopes.js';
+import { decodePython } from './source.js';
+import { fileSuppressions, isSuppressedAtLine } from './suppressions.js';
+
+export interface FileLintOptions {
+  rules: readonly Rule[];
+  ruleOptions: Record<string, RuleOptions>;
+  settings: GlobalSettings;
+  location?: ModuleLocation;
+  /** Skip parsing files that contain none of the enabled rules' trigger words (default true). */
+  prefilter?: boolean;
+  /** Rules' codes switched off for this file by per-file-ignores. */
+  disabled?: ReadonlySet<string>;
+}
+
+/** Lints raw bytes (from disk). */
+export function lintBytes(path: string, bytes: Uint8Array, opts: FileLintOptions): FileResult {
+  const decoded = decodePython(path, bytes);
+  if ('kind' in decoded) return { path, diagnostics: [], errors: [decoded] };
+  return lintText(path, decoded.text, opts);
+}
+
+/** The rules that apply to this file, before looking at its contents. */
+export function rulesForFile(path: string, opts: FileLintOptions): Rule[] {
+  return opts.rules.filter((r) => !opts.disabled?.has(r.code) && (!r.appliesTo || r.appliesTo(path)));
+}
+
+/** True when no applicable rule's trigger words occur in the text (so parsing can be skipped). */
+export function prefilterRejects(text: string, rules: readonly Rule[]): boolean {
+  for (const r of rules) {
+    if (r.triggers.length === 0) return false;
+    for (const t of r.triggers) if (text.includes(t)) return false;
+  }
+  return true;
+}
+
+export function lintText(path: string, text: string, opts: FileLintOptions): FileResult {
+  const errors: FileError[] = [];
+  let rules = rulesForFile(path, opts);
+  const fileNoqa = fileSuppressions(text, opts.rules);
+  if (fileNoqa === null) return { path, diagnostics: [], errors };
+  if (fileNoqa) rules = rules.filter((r) => !fileNoqa.has(r.code));
+  if (rules.length === 0 || (opts.prefilter !== false && prefilterRejects(text, rules))) {
+    return { path, diagnostics: [], errors };
+  }
+
+  let tree: Tree;
+  try {
+    tree = parsePython(text);
+  } catch (e) {
+    return { path, diagnostics: [], errors: [{ path, kind: 'syntax', message: `parser failed: ${(e as Error).message}` }] };
+  }
+  const syntax = firstSyntaxError(tree);
+  // Still check what parsed: tree-sitter recovers, and the rest of the file is worth linting.
+  if (syntax) errors.push({ path, kind: 'syntax', ...syntax });
+
+  const model = new SemanticModel(tree, text, path, opts.location);
+  const lineStarts = computeLineStarts(text);
+  const diagnostics: Diagnostic[] = [];
+  const failed = new Set<Rule>();
+
+  const contexts = new Map<Rule, RuleContext>();
+  for (const rule of rules) {
+    contexts.set(rule, {
+      path,
+      source: text,
+      model,
+      options: opts.ruleOptions[rule.code] ?? defaultOptions(rule),
+      settings: opts.settings,
+      report: (input: ReportInput) => diagnostics.push(toDiagnostic(rule, path, input, lineStarts)),
+    });
+  }
+
+  const byType = new Map<string, Rule[]>();
+  for (const rule of rules) {
+    for (const t of rule.nodeTypes) {
+      const list = byType.get(t);
+      if (list) list.push(rule);
+      else byType.set(t, [rule]);
+    }
+  }
+
+  const run = (rule: Rule, node: SyntaxNode) => {
+    if (failed.has(rule)) return;
+    try {
+      rule.visit(node, contexts.get(rule)!);
+    } catch (e) {
+      failed.add(rule);
+      const at = node.startPosition;
+      errors.push({
+        path,
+        kind: 'rule',
+        ruleId: rule.code,
+        line: at.row + 1,
+        column: at.column + 1,
+        message: `rule ${rule.code} (${rule.name}) failed: ${(e as Error)?.stack ?? String(e)}`,
+      });
+    }
+  };
+
+  const cursor = tree.walk();
+  for (;;) {
+    const wanted = byType.get(cursor.nodeType);
+    if (wanted) {
+      const node = cursor.currentNode;
+      for (const rule of wanted) run(rule, node);
+    }
+    if (cursor.gotoFirstChild()) continue;
+    let done = false;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        done = true;
+        break;
+      }
+    }
+    if (done) break;
+  }
+
+  const lines = text.split(/\r\n|\r|\n/);
+  const kept = diagnostics.filter((d) => !isSuppressedAtLine(d, lines, tree.rootNode, opts.rules));
+  return { path, diagnostics: dedupe(kept).sort(byPosition), errors };
+}
+
+export function defaultOptions(rule: Rule): RuleOptions {
+  const out: RuleOptions = {};
+  for (const [k, o] of Object.entries(rule.options ?? {})) out[k] = o.default;
+  return out;
+}
+
+function toDiagnostic(rule: Rule, path: string, input: ReportInput, lineStarts: number[]): Diagnostic {
+  const { node } = input;
+  const span = spanOf(node.startIndex, node.endIndex, lineStarts);
+  const d: Diagnostic = {
+    path,
+    ...span,
+    ruleId: rule.code,
+    name: rule.name,
+    category: rule.category,
+    severity: rule.severity,
+    message: input.message,
+    fix: input.fix ?? null,
+    startOffset: node.startIndex,
+    endOffset: node.endIndex,
+  };
+  if (input.related?.length) {
+    d.related = input.related.map((r) => ({ ...spanOf(r.node.startIndex, r.node.endIndex, lineStarts), message: r.message }));
+  }
+  return d;
+}
+
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+/** 1-based line/column span of [start, end) offsets (UTF-16 code units). */
+export function spanOf(start: number, end: number, lineStarts: number[]) {
+  const a = position(start, lineStarts);
+  const b = position(end, lineStarts);
+  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}
+
+function position(offset: number, lineStarts: number[]): { line: number; column: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.ruleId}:${d.startOffset}:${d.endOffset}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+}

@@ -1,0 +1,84 @@
+// Bytes → text the parser can take: BOM, PEP 263 coding declarations, binary and NUL checks.
+import type { FileError } from '../types.js';
+
+export interface DecodedSource {
+  text: string;
+  /** The file started with a UTF-8 BOM (stripped from `text`, restored when writing fixes). */
+  bom: boolean;
+}
+
+const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+
+/** Decodes a Python file, or says why it cannot be linted. */
+export function decodePython(path: string, bytes: Uint8Array): DecodedSource | FileError {
+  let start = 0;
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (bom) start = 3;
+  const body = bytes.subarray(start);
+  if (body.indexOf(0) !== -1) {
+    return { path, kind: 'binary', message: 'file contains NUL bytes: not Python source (binary file?), skipped' };
+  }
+  const declared = codingDeclaration(body);
+  const encoding = !declared || /^utf[-_]?8(?:[-_].*)?$/i.test(declared) ? 'utf-8' : declared.toLowerCase();
+  if (bom && encoding !== 'utf-8') {
+    return { path, kind: 'encoding', message: `file has a UTF-8 BOM but declares encoding "${declared}"` };
+  }
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  } catch {
+    return { path, kind: 'encoding', message: `unknown encoding "${declared}" in coding declaration` };
+  }
+  try {
+    return { text: decoder.decode(body), bom };
+  } catch {
+    const offset = firstInvalidUtf8(body);
+    const line = countLines(body, offset);
+    return {
+      path,
+      kind: 'encoding',
+      line,
+      message:
+        encoding === 'utf-8'
+          ? `file is not valid UTF-8 (first bad byte 0x${body[offset]?.toString(16).padStart(2, '0')} on line ${line}); ` +
+            'add a coding declaration (# -*- coding: latin-1 -*-) or re-encode it as UTF-8'
+          : `file is not valid ${declared}`,
+    };
+  }
+}
+
+/** PEP 263: a coding comment on line 1 or 2 (line 2 only when line 1 is a comment or blank). */
+function codingDeclaration(body: Uint8Array): string | undefined {
+  const head = Buffer.from(body.subarray(0, 512)).toString('latin1').split(/\r\n|\r|\n/, 2);
+  const m1 = CODING.exec(head[0] ?? '');
+  if (m1) return m1[1];
+  if (head.length > 1 && /^[ \t\f]*(#.*)?$/.test(head[0])) {
+    const m2 = CODING.exec(head[1] ?? '');
+    if (m2) return m2[1];
+  }
+  return undefined;
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // Binary search for the shortest invalid prefix (a cut inside a valid character also fails,
+  // so step back to a line start before reporting).
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      dec.decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+function countLines(bytes: Uint8Array, end: number): number {
+  let n = 1;
+  for (let i = 0; i < end && i < bytes.length; i++) if (bytes[i] === 0x0a) n++;
+  return n;
+}

@@ -1,0 +1,73 @@
+// Helpers shared by the test files: the rule set, default options, fixture expectations.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Rule } from '../src/types.js';
+import { loadRules } from '../src/engine/registry.js';
+import { defaultOptions, lintText, type FileLintOptions } from '../src/engine/run.js';
+import { DEFAULT_SETTINGS } from '../src/config/types.js';
+import { findRule, resolveSelection } from '../src/engine/select.js';
+
+/** The repository root (tests run from dist/test/). */
+export const REPO = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
+export const FIXTURES = path.join(REPO, 'fixtures', 'python');
+
+export async function rules(): Promise<Rule[]> {
+  return loadRules();
+}
+
+export function optionsFor(all: readonly Rule[], enabled: readonly Rule[] = all): FileLintOptions {
+  const ruleOptions = Object.fromEntries(all.map((r) => [r.code, defaultOptions(r)]));
+  return { rules: enabled, ruleOptions, settings: { ...DEFAULT_SETTINGS }, prefilter: false };
+}
+
+export interface FixtureFile {
+  rule: string;
+  file: string;
+  source: string;
+  /** line → expected rule codes (one entry per expected diagnostic) */
+  expected: Map<number, string[]>;
+  /** `# conn-lint-fixture: select=...` header, limiting the rules run on this file. */
+  select?: string[];
+}
+
+const EXPECT = /#\s*error:\s*\[([^\]]*)\]/;
+const HEADER = /^#\s*conn-lint-fixture:\s*select=([\w,\s-]+)$/m;
+
+export function fixtureDirs(): string[] {
+  if (!existsSync(FIXTURES)) return [];
+  return readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
+    .map((d) => d.name)
+    .sort();
+}
+
+export function readFixtures(dir: string, all: readonly Rule[]): FixtureFile[] {
+  const full = path.join(FIXTURES, dir);
+  return readdirSync(full)
+    .filter((f) => f.endsWith('.py') && !f.endsWith('.fixed.py'))
+    .sort()
+    .map((f) => {
+      const source = readFileSync(path.join(full, f), 'utf8');
+      const expected = new Map<number, string[]>();
+      source.split(/\r\n|\r|\n/).forEach((line, i) => {
+        const m = EXPECT.exec(line);
+        if (!m) return;
+        const codes = m[1]
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((id) => findRule(id, all)?.code ?? `unknown rule ${id}`);
+        expected.set(i + 1, codes);
+      });
+      const header = HEADER.exec(source);
+      return { rule: dir, file: path.join(full, f), source, expected, select: header?.[1].split(',').map((s) => s.trim()) };
+    });
+}
+
+/** Runs the rules a fixture asks for and returns its findings by line. */
+export function lintFixture(fx: FixtureFile, all: readonly Rule[], prefilter = false) {
+  const enabled = fx.select ? resolveSelection({ select: fx.select }, all) : all;
+  const result = lintText(fx.file, fx.source, { ...optionsFor(all, enabled), prefilter });
+  return result;
+}
