@@ -1,0 +1,132 @@
+// lint(paths, options) → results: what the CLI and the tests call. Resolves config and rules,
+// finds files, lints each one, and returns findings with paths relative to the cwd.
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic, FileError, FileResult, Rule } from './types.js';
+import type { Config } from './config/types.js';
+import { loadConfig } from './config/load.js';
+import { discoverFiles } from './files/discover.js';
+import { loadRules } from './engine/registry.js';
+import { resolveSelection } from './engine/select.js';
+import { lintBytes, type FileLintOptions } from './engine/run.js';
+import { perFileIgnores } from './engine/per-file-ignores.js';
+import { moduleLocation } from './lang/python/module-name.js';
+
+export interface LintOptions {
+  cwd?: string;
+  configFile?: string;
+  /** Selectors from the command line; `select` replaces the config's. */
+  select?: string[];
+  extendSelect?: string[];
+  ignore?: string[];
+  /** Skip the trigger-word prefilter (for testing that it never changes results). */
+  noPrefilter?: boolean;
+}
+
+export interface LintResults {
+  diagnostics: Diagnostic[];
+  errors: FileError[];
+  /** Number of files looked at. */
+  files: number;
+  config: Config;
+  rules: Rule[];
+  enabled: Rule[];
+}
+
+export interface LintSetup {
+  config: Config;
+  rules: Rule[];
+  enabled: Rule[];
+  cwd: string;
+}
+
+/** Config and rule selection for a run; throws ConfigError / SelectorError on bad input. */
+export async function setup(options: LintOptions = {}): Promise<LintSetup> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const rules = await loadRules();
+  const config = loadConfig({ configFile: options.configFile, cwd, rules });
+  const enabled = resolveSelection(
+    {
+      select: options.select?.length ? options.select : config.select,
+      extendSelect: [...config.extendSelect, ...(options.extendSelect ?? [])],
+      ignore: [...config.ignore, ...(options.ignore ?? [])],
+    },
+    rules,
+  );
+  return { config, rules, enabled, cwd };
+}
+
+export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResults> {
+  const s = await setup(options);
+  const { config, enabled, cwd } = s;
+  const targets = paths.length ? paths : ['.'];
+  const found = discoverFiles(targets, cwd, {
+    root: config.root,
+    exclude: config.exclude,
+    extendExclude: config.extendExclude,
+    respectGitignore: config.respectGitignore,
+  });
+  const errors: FileError[] = [...found.errors];
+  const diagnostics: Diagnostic[] = [];
+  const ignoresFor = perFileIgnores(config.perFileIgnores, config.root, s.rules);
+  const base: FileLintOptions = {
+    rules: enabled,
+    ruleOptions: config.ruleOptions,
+    settings: config.settings,
+    prefilter: !options.noPrefilter,
+  };
+  for (const file of found.files) {
+    const result = lintFile(file.path, base, config.maxFileSize, ignoresFor(file.path));
+    for (const d of result.diagnostics) diagnostics.push({ ...d, path: displayPath(d.path, cwd) });
+    for (const e of result.errors) errors.push({ ...e, path: displayPath(e.path, cwd) });
+  }
+  return { diagnostics, errors: errors.map((e) => ({ ...e, path: displayPath(e.path, cwd) })), files: found.files.length, ...s };
+}
+
+/** Reads and lints one file from disk; I/O problems become errors, never exceptions. */
+export function lintFile(absPath: string, base: FileLintOptions, maxFileSize: number, disabled?: ReadonlySet<string>): FileResult {
+  let bytes: Buffer;
+  try {
+    const st = statSync(absPath);
+    if (st.size > maxFileSize) {
+      return {
+        path: absPath,
+        diagnostics: [],
+        errors: [{ path: absPath, kind: 'too-large', message: `file is ${formatSize(st.size)}, over the ${formatSize(maxFileSize)} limit (max-file-size); skipped` }],
+      };
+    }
+    bytes = readFileSync(absPath);
+  } catch (e) {
+    return { path: absPath, diagnostics: [], errors: [{ path: absPath, kind: 'io', message: `cannot read file: ${describeIoError(e)}` }] };
+  }
+  try {
+    return lintBytes(absPath, bytes, { ...base, disabled, location: moduleLocation(absPath) });
+  } catch (e) {
+    return { path: absPath, diagnostics: [], errors: [{ path: absPath, kind: 'internal', message: `internal error: ${(e as Error).stack ?? e}` }] };
+  }
+}
+
+export function displayPath(p: string, cwd: string): string {
+  if (!path.isAbsolute(p)) return p.split(path.sep).join('/');
+  const rel = path.relative(cwd, p);
+  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p).split(path.sep).join('/');
+}
+
+function formatSize(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+export function describeIoError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err?.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return err?.message ?? String(e);
+  }
+}

@@ -1,0 +1,146 @@
+// Flags and sub-commands. No analysis here: everything goes through api.ts.
+import { readFileSync, writeFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { lint, setup, type LintOptions } from './api.js';
+import { ConfigError } from './config/types.js';
+import { SelectorError, findRule } from './engine/select.js';
+import { loadRules } from './engine/registry.js';
+import { FORMATTERS } from './report/index.js';
+import { formatErrors, summary } from './report/text.js';
+import { ruleDocText, rulesTable } from './rule-docs.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+/** Thrown for bad usage: printed without a stack, exit 2. */
+class UsageError extends Error {}
+
+function list(values: unknown): string[] | undefined {
+  if (values === undefined) return undefined;
+  const arr = Array.isArray(values) ? values : [values];
+  return arr.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function useColor(stream: NodeJS.WriteStream, flag: string | undefined): boolean {
+  if (flag === 'always') return true;
+  if (flag === 'never') return false;
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return !!stream.isTTY;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_OK;
+  const parser = yargs(argv)
+    .scriptName('conn-lint')
+    .usage('$0 [PATH...] [options]\n\nFinds the code patterns behind connection, socket and thread-pool exhaustion in Python services.')
+    .version(VERSION)
+    .strict()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .command(
+      'rule <id>',
+      "Show a rule's documentation (by code or name)",
+      (y) => y.positional('id', { type: 'string', demandOption: true, describe: 'CL101 or requests-without-timeout' }),
+      async (args) => {
+        const rules = await loadRules();
+        const rule = findRule(String(args.id), rules);
+        if (!rule) throw new UsageError(new SelectorError(String(args.id), []).message);
+        process.stdout.write(ruleDocText(rule));
+      },
+    )
+    .command(
+      'rules',
+      'List every rule with its category, severity and fix',
+      (y) => y.option('config', { type: 'string', describe: 'Config file (to show which rules are enabled)' }),
+      async (args) => {
+        const s = await setup({ configFile: args.config as string | undefined });
+        process.stdout.write(rulesTable(s.rules, new Set(s.enabled.map((r) => r.code))));
+      },
+    )
+    .command(
+      '$0 [paths..]',
+      'Lint files and directories (default: the current directory)',
+      (y) =>
+        y
+          .positional('paths', { type: 'string', array: true, describe: 'Files or directories to lint' })
+          .option('format', {
+            alias: 'output-format',
+            type: 'string',
+            default: 'text',
+            describe: `Output format: ${Object.keys(FORMATTERS).join(', ')}`,
+          })
+          .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+          .option('select', { type: 'string', array: true, describe: 'Rules to enable (codes, names, prefixes like CL1, categories, ALL); replaces the config' })
+          .option('extend-select', { type: 'string', array: true, describe: 'Rules to enable on top of the selection' })
+          .option('ignore', { type: 'string', array: true, describe: 'Rules to disable' })
+          .option('config', { type: 'string', describe: 'Config file (pyproject.toml, conn-lint.toml); default: the nearest one' })
+          .option('exit-zero', { type: 'boolean', default: false, describe: 'Exit 0 even when there are findings' })
+          .option('cache', { type: 'boolean', default: true, describe: 'Use the result cache (--no-cache to disable)' })
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print findings only: no summary, no source excerpts' })
+          .option('show-source', { type: 'boolean', describe: 'Show a source excerpt under each finding (default: when stdout is a terminal)' })
+          .option('color', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'Colored output' })
+          .option('prefilter', { type: 'boolean', default: true, hidden: true, describe: 'Skip files with none of the rules\' trigger words' }),
+      async (args) => {
+        const format = String(args.format);
+        const formatter = FORMATTERS[format];
+        if (!formatter) throw new UsageError(`unknown format "${format}"; expected one of: ${Object.keys(FORMATTERS).join(', ')}`);
+        const options: LintOptions = {
+          configFile: args.config as string | undefined,
+          select: list(args.select),
+          extendSelect: list(args['extend-select']),
+          ignore: list(args.ignore),
+          noPrefilter: args.prefilter === false,
+        };
+        const results = await lint((args.paths as string[] | undefined) ?? [], options);
+        const toFile = args['output-file'] as string | undefined;
+        const color = !toFile && useColor(process.stdout, args.color as string);
+        const report = formatter({
+          diagnostics: results.diagnostics,
+          errors: results.errors,
+          rules: results.rules,
+          files: results.files,
+          cwd: process.cwd(),
+          showSource: !toFile && !args.quiet && ((args['show-source'] as boolean | undefined) ?? !!process.stdout.isTTY),
+          color,
+          unsafeFixes: false,
+        });
+        if (toFile) writeFileSync(toFile, report);
+        else process.stdout.write(report);
+        if (results.errors.length && format === 'text') {
+          process.stderr.write(formatErrors(results.errors, useColor(process.stderr, args.color as string)) + '\n');
+        }
+        if (format === 'text' && !args.quiet && !toFile) {
+          process.stdout.write(summary(results.diagnostics, results.errors, results.files, { unsafeFixes: false }) + '\n');
+        }
+        exitCode = results.diagnostics.length && !args['exit-zero'] ? EXIT_FINDINGS : EXIT_OK;
+      },
+    )
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .help()
+    .alias('help', 'h');
+
+  try {
+    await parser.parseAsync();
+    return exitCode;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof SelectorError) {
+      process.stderr.write(`conn-lint: error: ${e.message}\n`);
+      if (e instanceof UsageError) process.stderr.write('Run `conn-lint --help` for usage.\n');
+      return EXIT_ERROR;
+    }
+    process.stderr.write(`conn-lint: internal error: ${(e as Error)?.stack ?? e}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+export async function run(): Promise<void> {
+  const code = await main(hideBin(process.argv));
+  // Let stdout drain before exiting (large reports through a pipe).
+  process.exitCode = code;
+}
