@@ -1,0 +1,30 @@
+"""Storage: orders in PostgreSQL, a local sqlite cache of the catalog."""
+import sqlite3
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+from .settings import DATABASE_URL
+
+engine = create_engine(DATABASE_URL, pool_size=10, max_overflow=-1)
+SessionLocal = sessionmaker(bind=engine)
+
+
+def save_order(order):
+    session = SessionLocal()
+    session.add(order)
+    session.commit()
+
+
+def cached_price(sku):
+    # `with` commits or rolls back; it does not close the connection.
+    with sqlite3.connect("catalog-cache.db") as conn:
+        row = conn.execute("SELECT price FROM prices WHERE sku = ?", (sku,)).fetchone()
+    return row[0] if row else None
+
+
+def export_orders(path):
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT * FROM orders").fetchall()
+    conn.close()
+    return rows

@@ -1,0 +1,29 @@
+"""Background jobs: re-pricing, shipping label generation."""
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from .clients import get_product
+from .settings import FANOUT_WORKERS
+
+
+def refresh_products(skus):
+    with ThreadPoolExecutor(max_workers=len(skus)) as pool:
+        return list(pool.map(get_product, skus))
+
+
+def warm_cache(skus):
+    pool = ThreadPoolExecutor(max_workers=FANOUT_WORKERS)
+    for sku in skus:
+        pool.submit(get_product, sku)
+
+
+async def print_label(order):
+    await asyncio.sleep(0.1)
+    return order["id"]
+
+
+async def print_labels(orders):
+    tasks = []
+    for order in orders:
+        tasks.append(asyncio.create_task(print_label(order)))
+    return await asyncio.gather(*tasks)
