@@ -19,7 +19,7 @@ export function decodePython(path: string, bytes: Uint8Array): DecodedSource | F
     return { path, kind: 'binary', message: 'file contains NUL bytes: not Python source (binary file?), skipped' };
   }
   const declared = codingDeclaration(body);
-  const encoding = !declared || /^utf[-_]?8(?:[-_].*)?$/i.test(declared) ? 'utf-8' : declared.toLowerCase();
+  const encoding = !declared || /^utf[-_]?8(?:[-_].*)?$/i.test(declared) ? 'utf-8' : whatwgLabel(declared);
   if (bom && encoding !== 'utf-8') {
     return { path, kind: 'encoding', message: `file has a UTF-8 BOM but declares encoding "${declared}"` };
   }
@@ -45,6 +45,18 @@ export function decodePython(path: string, bytes: Uint8Array): DecodedSource | F
           : `file is not valid ${declared}`,
     };
   }
+}
+
+/** Python codec names → WHATWG encoding labels that TextDecoder knows. */
+function whatwgLabel(pythonName: string): string {
+  const n = pythonName.toLowerCase().replace(/_/g, '-');
+  if (/^(latin-?1|iso-?8859-1|l1|8859|cp819)$/.test(n)) return 'latin1';
+  if (/^(ascii|us-ascii|646)$/.test(n)) return 'utf-8';
+  const cp = /^(?:cp|windows-)(125\d)$/.exec(n);
+  if (cp) return `windows-${cp[1]}`;
+  const iso = /^iso-?8859-(\d+)$/.exec(n);
+  if (iso) return `iso-8859-${iso[1]}`;
+  return n;
 }
 
 /** PEP 263: a coding comment on line 1 or 2 (line 2 only when line 1 is a comment or blank). */
