@@ -11,6 +11,8 @@ import { resolveSelection } from './engine/select.js';
 import { lintBytes, type FileLintOptions } from './engine/run.js';
 import { perFileIgnores } from './engine/per-file-ignores.js';
 import { moduleLocation } from './lang/python/module-name.js';
+import { fixFile } from './fix/file.js';
+import { addFileFix, newFixSummary, type FixMode, type FixSummary } from './fix/summary.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -21,6 +23,8 @@ export interface LintOptions {
   ignore?: string[];
   /** Skip the trigger-word prefilter (for testing that it never changes results). */
   noPrefilter?: boolean;
+  /** `--fix` / `--diff`: apply fixes (write or diff) and report what is left. */
+  fix?: FixMode;
 }
 
 export interface LintResults {
@@ -31,6 +35,8 @@ export interface LintResults {
   config: Config;
   rules: Rule[];
   enabled: Rule[];
+  /** With `options.fix`: what was fixed (diagnostics then hold what remains). */
+  fixes?: FixSummary;
 }
 
 export interface LintSetup {
@@ -75,12 +81,21 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     settings: config.settings,
     prefilter: !options.noPrefilter,
   };
+  const fixes = options.fix ? newFixSummary() : undefined;
   for (const file of found.files) {
-    const result = lintFile(file.path, base, config.maxFileSize, ignoresFor(file.path));
+    let result: FileResult;
+    if (options.fix && fixes) {
+      const fixed = fixFile(file.path, { ...base, disabled: ignoresFor(file.path), location: moduleLocation(file.path) }, config.maxFileSize, {
+        ...options.fix,
+        diffPath: options.fix.diff ? displayPath(file.path, cwd) : undefined,
+      });
+      addFileFix(fixes, fixed, displayPath(file.path, cwd));
+      result = fixed;
+    } else result = lintFile(file.path, base, config.maxFileSize, ignoresFor(file.path));
     for (const d of result.diagnostics) diagnostics.push({ ...d, path: displayPath(d.path, cwd) });
     for (const e of result.errors) errors.push({ ...e, path: displayPath(e.path, cwd) });
   }
-  return { diagnostics, errors: errors.map((e) => ({ ...e, path: displayPath(e.path, cwd) })), files: found.files.length, ...s };
+  return { diagnostics, errors: errors.map((e) => ({ ...e, path: displayPath(e.path, cwd) })), files: found.files.length, ...s, ...(fixes ? { fixes } : {}) };
 }
 
 /** Reads and lints one file from disk; I/O problems become errors, never exceptions. */

@@ -9,6 +9,7 @@ import { loadRules } from './engine/registry.js';
 import { FORMATTERS } from './report/index.js';
 import { formatErrors, summary } from './report/text.js';
 import { ruleDocText, rulesTable } from './rule-docs.js';
+import { fixSummaryLine } from './fix/summary.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -78,6 +79,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('extend-select', { type: 'string', array: true, describe: 'Rules to enable on top of the selection' })
           .option('ignore', { type: 'string', array: true, describe: 'Rules to disable' })
           .option('config', { type: 'string', describe: 'Config file (pyproject.toml, conn-lint.toml); default: the nearest one' })
+          .option('fix', { type: 'boolean', default: false, describe: 'Apply safe fixes to the files, then report what remains' })
+          .option('unsafe-fixes', { type: 'boolean', default: false, describe: 'Also apply (with --fix, --diff) or count as fixable the fixes that may change behaviour' })
+          .option('diff', { type: 'boolean', default: false, describe: 'Print a unified diff of what --fix would change and write nothing (exit 1 when there is a diff)' })
           .option('exit-zero', { type: 'boolean', default: false, describe: 'Exit 0 even when there are findings' })
           .option('cache', { type: 'boolean', default: true, describe: 'Use the result cache (--no-cache to disable)' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print findings only: no summary, no source excerpts' })
@@ -95,7 +99,20 @@ export async function main(argv: string[]): Promise<number> {
           ignore: list(args.ignore),
           noPrefilter: args.prefilter === false,
         };
+        const unsafeFixes = !!args['unsafe-fixes'];
+        const diffMode = !!args.diff;
+        if (args.fix || diffMode) options.fix = { unsafe: unsafeFixes, write: !diffMode, diff: diffMode };
         const results = await lint((args.paths as string[] | undefined) ?? [], options);
+        if (diffMode && results.fixes) {
+          // Only the diff on stdout, so it can be piped to `git apply`; counts and errors on stderr.
+          process.stdout.write(results.fixes.diffs.join(''));
+          if (results.errors.length) process.stderr.write(formatErrors(results.errors, useColor(process.stderr, args.color as string)) + '\n');
+          if (results.fixes.fixed || results.fixes.dropped) {
+            process.stderr.write(fixSummaryLine(results.fixes, results.diagnostics.length, true) + '\n');
+          }
+          exitCode = results.fixes.diffs.length && !args['exit-zero'] ? EXIT_FINDINGS : EXIT_OK;
+          return;
+        }
         const toFile = args['output-file'] as string | undefined;
         const color = !toFile && useColor(process.stdout, args.color as string);
         const report = formatter({
@@ -106,15 +123,20 @@ export async function main(argv: string[]): Promise<number> {
           cwd: process.cwd(),
           showSource: !toFile && !args.quiet && ((args['show-source'] as boolean | undefined) ?? !!process.stdout.isTTY),
           color,
-          unsafeFixes: false,
+          unsafeFixes,
         });
         if (toFile) writeFileSync(toFile, report);
         else process.stdout.write(report);
         if (results.errors.length && format === 'text') {
           process.stderr.write(formatErrors(results.errors, useColor(process.stderr, args.color as string)) + '\n');
         }
-        if (format === 'text' && !args.quiet && !toFile) {
-          process.stdout.write(summary(results.diagnostics, results.errors, results.files, { unsafeFixes: false }) + '\n');
+        if (results.fixes) {
+          const line = fixSummaryLine(results.fixes, results.diagnostics.length, false) + '\n';
+          if (format === 'text' && !toFile) process.stdout.write(line);
+          else process.stderr.write(line);
+        }
+        if (format === 'text' && !args.quiet && !toFile && (!results.fixes || results.diagnostics.length || results.errors.length)) {
+          process.stdout.write(summary(results.diagnostics, results.errors, results.files, { unsafeFixes }) + '\n');
         }
         exitCode = results.diagnostics.length && !args['exit-zero'] ? EXIT_FINDINGS : EXIT_OK;
       },

@@ -1,0 +1,116 @@
+// Edits → new text. Picks a set of fixes whose edits do not overlap (first come, first served,
+// in source order), and applies them in one go. Fixes that conflict wait for the next pass.
+import type { Edit, Fix } from '../types.js';
+
+export interface Candidate<T = unknown> {
+  fix: Fix;
+  /** Whatever the caller wants back for the fixes that were picked (a diagnostic, ...). */
+  tag: T;
+}
+
+export interface Selection<T> {
+  picked: Candidate<T>[];
+  /** Fixes left for a later pass because they overlap a picked one. */
+  deferred: Candidate<T>[];
+  /** Fixes that can never apply: edits out of range or overlapping each other. */
+  invalid: Array<Candidate<T> & { reason: string }>;
+}
+
+/** Start of the first edit: fixes are tried in this order. */
+function fixStart(fix: Fix): number {
+  let s = Infinity;
+  for (const e of fix.edits) s = Math.min(s, e.start);
+  return s;
+}
+
+/** True when two edits touch the same text, or insert at the same point (order would be ambiguous). */
+export function editsConflict(a: Edit, b: Edit): boolean {
+  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  if (a.start === a.end) return a.start > b.start && a.start < b.end;
+  if (b.start === b.end) return b.start > a.start && b.start < a.end;
+  return a.start < b.end && b.start < a.end;
+}
+
+function sameEdit(a: Edit, b: Edit): boolean {
+  return a.start === b.start && a.end === b.end && a.text === b.text;
+}
+
+/** Checks a fix on its own: edits inside the text, not overlapping each other. */
+export function validateFix(fix: Fix, textLength: number): string | undefined {
+  if (fix.edits.length === 0) return 'the fix has no edits';
+  for (const e of fix.edits) {
+    if (!(Number.isInteger(e.start) && Number.isInteger(e.end)) || e.start < 0 || e.end < e.start || e.end > textLength) {
+      return `edit [${e.start}, ${e.end}) is outside the file (length ${textLength})`;
+    }
+  }
+  for (let i = 0; i < fix.edits.length; i++) {
+    for (let j = i + 1; j < fix.edits.length; j++) {
+      if (editsConflict(fix.edits[i], fix.edits[j]) && !sameEdit(fix.edits[i], fix.edits[j])) {
+        return 'the fix has overlapping edits';
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Picks non-overlapping fixes in source order. An edit identical to one already picked (two fixes
+ * adding the same `import asyncio`) is shared rather than a conflict.
+ */
+export function selectFixes<T>(candidates: readonly Candidate<T>[], textLength: number): Selection<T> {
+  const order = [...candidates].sort((a, b) => fixStart(a.fix) - fixStart(b.fix));
+  const accepted: Edit[] = [];
+  const out: Selection<T> = { picked: [], deferred: [], invalid: [] };
+  for (const c of order) {
+    const reason = validateFix(c.fix, textLength);
+    if (reason) {
+      out.invalid.push({ ...c, reason });
+      continue;
+    }
+    const clash = c.fix.edits.some((e) => accepted.some((a) => editsConflict(a, e) && !sameEdit(a, e)));
+    if (clash) {
+      out.deferred.push(c);
+      continue;
+    }
+    for (const e of c.fix.edits) if (!accepted.some((a) => sameEdit(a, e))) accepted.push(e);
+    out.picked.push(c);
+  }
+  return out;
+}
+
+/** The line break a file uses: its first one (LF when it has none). */
+export function detectEol(text: string): '\n' | '\r\n' | '\r' {
+  const i = text.search(/\r\n|\r|\n/);
+  if (i < 0) return '\n';
+  if (text[i] === '\n') return '\n';
+  return text[i + 1] === '\n' ? '\r\n' : '\r';
+}
+
+/**
+ * Applies edits (which must not conflict) to `text`. Identical edits apply once. Line breaks in
+ * inserted text are written as `\n` by fix builders and converted to the file's own line break.
+ */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const eol = detectEol(text);
+  const unique: Edit[] = [];
+  for (const e of edits) if (!unique.some((u) => sameEdit(u, e))) unique.push(e);
+  // Same start: insertions before replacements, so `insert at p` + `replace [p, q)` keeps both.
+  unique.sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of unique) {
+    if (e.start < at) throw new Error(`overlapping edits at offset ${e.start}`);
+    parts.push(text.slice(at, e.start), eol === '\n' ? e.text : e.text.replace(/\r\n|\r|\n/g, eol));
+    at = e.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/** All edits of the given fixes, applied together. */
+export function applyFixes(text: string, fixes: readonly Fix[]): string {
+  return applyEdits(
+    text,
+    fixes.flatMap((f) => f.edits),
+  );
+}
