@@ -43,3 +43,10 @@ export function rulesTable(rules: readonly Rule[], enabled?: ReadonlySet<string>
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n') + '\n';
 }
+
+/** The Markdown table of rules in the README (kept in sync by scripts/readme-rules.mjs). */
+export function readmeRulesTable(rules: readonly Rule[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const rows = rules.map((r) => `| ${r.code} | \`${r.name}\` | ${r.category} | ${r.severity} | ${r.fixable ?? '—'} | ${esc(r.docs.summary)} |`);
+  return ['| code | name | category | severity | fix | what it finds |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
+}
