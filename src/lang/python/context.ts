@@ -74,16 +74,17 @@ export function enclosingLoop(node: SyntaxNode): SyntaxNode | null {
     } else if (n.type === 'while_statement') {
       if (isInside(child, n.childForFieldName('body')) || isInside(child, n.childForFieldName('condition'))) return n;
     } else if (COMPREHENSION_TYPES.has(n.type)) {
-      if (!isFirstIterable(child, n)) return n;
+      if (!isFirstIterable(node, n)) return n;
     }
   }
   return null;
 }
 
-function isFirstIterable(child: SyntaxNode, comprehension: SyntaxNode): boolean {
+/** True when `node` is (inside) the iterable of the comprehension's first `for`, which runs once. */
+function isFirstIterable(node: SyntaxNode, comprehension: SyntaxNode): boolean {
   for (const c of comprehension.namedChildren) {
     if (c.type === 'for_in_clause') {
-      return isInside(child, c.childForFieldName('right'));
+      return isInside(node, c.childForFieldName('right'));
     }
   }
   return false;
@@ -91,8 +92,14 @@ function isFirstIterable(child: SyntaxNode, comprehension: SyntaxNode): boolean 
 
 /** The `with` statement whose header (`with X as y`) holds `node`, with its async flag. */
 export function withStatementOfItem(node: SyntaxNode): { statement: SyntaxNode; isAsync: boolean } | null {
-  let n: SyntaxNode | null = node;
-  while (n && (n.type === 'as_pattern' || n.type === 'parenthesized_expression' || n.type === 'await')) n = n.parent;
+  let child = node;
+  let n: SyntaxNode | null = node.parent;
+  while (n && (n.type === 'as_pattern' || n.type === 'parenthesized_expression' || n.type === 'await')) {
+    // In `with X as y` only X is the item's value; the `as` target is not.
+    if (n.type === 'as_pattern' && n.namedChild(0)?.id !== child.id) return null;
+    child = n;
+    n = n.parent;
+  }
   if (!n || n.type !== 'with_item') return null;
   const clause = n.parent;
   const statement = clause?.parent;

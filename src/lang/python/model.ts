@@ -2,7 +2,7 @@
 // Qualified names through imports, types of locals and `self.attr`, user classes and their
 // bases, call arguments by keyword or position, constant values. Context questions (async,
 // loop, with, finally) live in context.ts and are re-exported here.
-import type { SyntaxNode, Tree } from './tree.js';
+import { parsePython, type SyntaxNode, type Tree } from './tree.js';
 import { buildScope, type Binding, type ModuleLocation, type Scope } from './scopes.js';
 import { enclosingScopeNode, enclosingFunction, unwrap } from './context.js';
 import { BUILTINS, KNOWN_CLASSES, RETURN_TYPES, SIGNATURES, canonicalName } from './knowledge.js';
@@ -125,6 +125,23 @@ export class SemanticModel {
    * `requests.Session` → `requests.Session.get`. Undefined for locals and unknown values.
    */
   qualifiedName(expr: SyntaxNode): string | undefined {
+    const stat = this.staticName(expr);
+    if (stat) return stat;
+    // A method of a typed value: `s.get` on a requests.Session → `requests.Session.get`.
+    const n = unwrapParens(expr);
+    if (n.type !== 'attribute') return undefined;
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute');
+    const t = obj && attr ? this.typeOf(obj) : undefined;
+    return t ? `${t}.${attr!.text}` : undefined;
+  }
+
+  /**
+   * The dotted name of a module, class or function an expression names statically (imports,
+   * definitions, attributes of those) — never an attribute of an instance, so `self.session.get`
+   * is not mistaken for a class member `Client.session.get`.
+   */
+  private staticName(expr: SyntaxNode): string | undefined {
     const n = unwrapParens(expr);
     if (n.type === 'identifier') {
       const b = this.lookup(n.text, n);
@@ -140,10 +157,8 @@ export class SemanticModel {
       const obj = n.childForFieldName('object');
       const attr = n.childForFieldName('attribute');
       if (!obj || !attr) return undefined;
-      const base = this.qualifiedName(obj);
+      const base = this.staticName(obj);
       if (base) return canonicalName(`${base}.${attr.text}`);
-      const t = this.typeOf(obj);
-      if (t) return `${t}.${attr.text}`;
     }
     return undefined;
   }
@@ -156,7 +171,7 @@ export class SemanticModel {
     if (target.type === 'attribute') {
       const obj = target.childForFieldName('object')!;
       const method = target.childForFieldName('attribute')!.text;
-      const base = this.qualifiedName(obj);
+      const base = this.staticName(obj);
       if (base) return { name: canonicalName(`${base}.${method}`) };
       const receiverType = this.typeOf(obj);
       if (receiverType) return { name: `${receiverType}.${method}`, receiverType, method };
@@ -289,37 +304,58 @@ export class SemanticModel {
     }
   }
 
-  /** `aiohttp.ClientSession`, `Optional[X]`, `X | None`, `"X"` → the class's qualified name. */
-  annotationType(annotation: SyntaxNode): string | undefined {
-    let n = annotation.type === 'type' && annotation.namedChildCount === 1 ? annotation.namedChild(0)! : annotation;
+  /**
+   * `aiohttp.ClientSession`, `Optional[X]`, `X | None`, `"X"`, `"Optional[X]"` → the class's
+   * qualified name. Names resolve where the annotation is written (`at`; string annotations are
+   * parsed on their own and resolved there, forward references included).
+   */
+  annotationType(annotation: SyntaxNode, at: SyntaxNode = annotation): string | undefined {
+    const n = annotation.type === 'type' && annotation.namedChildCount === 1 ? annotation.namedChild(0)! : annotation;
     if (n.type === 'string') {
-      const content = n.namedChildren.find((c) => c.type === 'string_content')?.text.trim();
-      if (!content || !/^[A-Za-z_][\w.]*$/.test(content)) return undefined;
-      const [head, ...rest] = content.split('.');
-      const b = this.lookup(head, annotation);
-      const headName = b?.kind === 'import' ? b.imported! : b?.kind === 'class' ? this.qualifiedNameOfClassBinding(b) : undefined;
-      return headName ? canonicalName([headName, ...rest].join('.')) : undefined;
+      if (n.namedChildren.some((c) => c.type === 'interpolation')) return undefined;
+      const content = n.namedChildren.filter((c) => c.type === 'string_content').map((c) => c.text).join('').trim();
+      const expr = content ? parseAnnotation(content) : undefined;
+      return expr ? this.annotationType(expr, at) : undefined;
     }
     if (n.type === 'binary_operator') {
       // X | None
       const parts = [n.childForFieldName('left'), n.childForFieldName('right')].filter(Boolean) as SyntaxNode[];
       const nonNone = parts.filter((p) => p.text !== 'None');
-      return nonNone.length === 1 ? this.annotationType(nonNone[0]) : undefined;
+      return nonNone.length === 1 ? this.annotationType(nonNone[0], at) : undefined;
     }
     if (n.type === 'generic_type' || n.type === 'subscript') {
       const head = n.type === 'subscript' ? n.childForFieldName('value') : n.namedChild(0);
-      const headName = head ? (head.type === 'identifier' ? this.qualifiedName(head) ?? head.text : this.qualifiedName(head)) : undefined;
+      const headName = head ? this.annotationName(head, at) ?? (head.type === 'identifier' ? head.text : undefined) : undefined;
       if (headName && /(^|\.)(Optional|Union|Annotated)$/.test(headName)) {
         const args = n.namedChildren.slice(1).flatMap((c) => (c.type === 'type_parameter' ? c.namedChildren : [c]));
         const nonNone = args.filter((a) => a.text !== 'None');
-        if (/Annotated$/.test(headName)) return nonNone[0] ? this.annotationType(nonNone[0]) : undefined;
-        return nonNone.length === 1 ? this.annotationType(nonNone[0]) : undefined;
+        if (/Annotated$/.test(headName)) return nonNone[0] ? this.annotationType(nonNone[0], at) : undefined;
+        return nonNone.length === 1 ? this.annotationType(nonNone[0], at) : undefined;
       }
       return undefined;
     }
     if (n.type === 'identifier' || n.type === 'attribute') {
-      const q = this.qualifiedName(n);
+      const q = this.annotationName(n, at);
       if (q && (KNOWN_CLASSES.has(q) || this.classByQualifiedName(q))) return q;
+    }
+    return undefined;
+  }
+
+  /** The dotted name an annotation's name or attribute chain refers to, resolved at `at`. */
+  private annotationName(n: SyntaxNode, at: SyntaxNode): string | undefined {
+    if (n.type === 'identifier') {
+      // A forward reference (`"Client"` before `class Client`) finds the module's binding.
+      const b = this.lookup(n.text, at) ?? this.scopeFor(this.root).bindings.get(n.text)?.at(-1);
+      if (!b) return undefined;
+      if (b.kind === 'import') return canonicalName(b.imported!);
+      if (b.kind === 'class') return this.qualifiedNameOfClassBinding(b);
+      return undefined;
+    }
+    if (n.type === 'attribute') {
+      const obj = n.childForFieldName('object');
+      const attr = n.childForFieldName('attribute');
+      const base = obj && attr ? this.annotationName(obj, at) : undefined;
+      return base ? canonicalName(`${base}.${attr!.text}`) : undefined;
     }
     return undefined;
   }
@@ -563,4 +599,22 @@ function signatureOf(callee: string, ancestors: (t: string) => string[]): string
     if (sig) return sig;
   }
   return undefined;
+}
+
+const annotationCache = new Map<string, SyntaxNode | null>();
+
+/** A string annotation's text parsed as an expression (cached; undefined when it does not parse). */
+function parseAnnotation(text: string): SyntaxNode | undefined {
+  let hit = annotationCache.get(text);
+  if (hit === undefined) {
+    hit = null;
+    if (text.length <= 200 && !text.includes('\n')) {
+      const tree = parsePython(text);
+      const stmt = tree.rootNode.namedChildCount === 1 ? tree.rootNode.namedChild(0) : null;
+      if (!tree.rootNode.hasError && stmt?.type === 'expression_statement' && stmt.namedChildCount === 1) hit = stmt.namedChild(0);
+    }
+    if (annotationCache.size > 1000) annotationCache.clear();
+    annotationCache.set(text, hit);
+  }
+  return hit ?? undefined;
 }
