@@ -1,0 +1,73 @@
+import type { Rule } from '../../src/types.js';
+import { enclosingLoop } from '../../src/lang/python/context.js';
+import { isRetryOrPollLoop } from './_shared/loops.js';
+
+/** Module-level functions that build a throw-away Session/Client for each call. */
+const FUNCTIONS = new Set([
+  'requests.get',
+  'requests.post',
+  'requests.put',
+  'requests.patch',
+  'requests.delete',
+  'requests.head',
+  'requests.options',
+  'requests.request',
+  'httpx.get',
+  'httpx.post',
+  'httpx.put',
+  'httpx.patch',
+  'httpx.delete',
+  'httpx.head',
+  'httpx.options',
+  'httpx.request',
+  'httpx.stream',
+]);
+
+const rule: Rule = {
+  code: 'CL201',
+  name: 'http-call-in-loop',
+  category: 'session-reuse',
+  severity: 'warning',
+  triggers: ['requests', 'httpx'],
+  nodeTypes: ['call'],
+  docs: {
+    summary:
+      'A module-level `requests.<verb>()` or `httpx.<verb>()` call runs once per turn of a loop or comprehension, ' +
+      'opening a new connection every time.',
+    why:
+      '`requests.get()` and `httpx.get()` build a fresh Session/Client for each call and close it afterwards, so every ' +
+      'call pays a TCP handshake (and a TLS handshake for https) and leaves a closed socket in TIME_WAIT. In a loop over ' +
+      'many items this multiplies latency and, under load, exhausts ephemeral ports ("Cannot assign requested address"). ' +
+      'One Session/Client kept for the loop reuses keep-alive connections. Retry and polling loops (a `while` or ' +
+      '`range()` loop that sleeps between attempts or leaves on success) are not reported.',
+    bad:
+      'import requests\n\n\ndef fetch_all(urls):\n    return [requests.get(u, timeout=10).json() for u in urls]\n',
+    good:
+      'import requests\n\n\ndef fetch_all(urls):\n    with requests.Session() as session:\n' +
+      '        return [session.get(u, timeout=10).json() for u in urls]\n',
+    references: [
+      'https://requests.readthedocs.io/en/latest/user/advanced/#session-objects',
+      'https://www.python-httpx.org/advanced/clients/#why-use-a-client',
+    ],
+  },
+  visit(call, ctx) {
+    const name = ctx.model.callMatches(call, FUNCTIONS);
+    if (!name) return;
+    const loop = enclosingLoop(call);
+    if (!loop || isRetryOrPollLoop(loop, call, ctx.model)) return;
+    const lib = name.split('.')[0];
+    const holder = lib === 'requests' ? '`requests.Session()`' : '`httpx.Client()`';
+    const method = name.split('.')[1];
+    const where = loop.type === 'for_statement' || loop.type === 'while_statement' ? 'loop' : 'comprehension';
+    ctx.report({
+      node: call,
+      message:
+        `\`${name}()\` inside a ${where} opens a new connection (TCP and TLS handshake) on every turn and leaves a socket ` +
+        `in TIME_WAIT each time; under load that adds latency and can exhaust ephemeral ports. Create one ${holder} before ` +
+        `the ${where} and call \`.${method}()\` on it so connections are reused.`,
+      related: [{ node: loop.type === 'for_statement' || loop.type === 'while_statement' ? loop.child(0)! : loop, message: `the ${where}` }],
+    });
+  },
+};
+
+export default rule;
