@@ -1,0 +1,193 @@
+// Shared by the session-reuse rules: which calls build an HTTP client (a connection pool), and
+// whether the value built is thrown away after one use or kept (stored, collected, returned).
+import type { SyntaxNode } from '../../../src/lang/python/tree.js';
+import type { SemanticModel } from '../../../src/lang/python/model.js';
+import { enclosingFunction, isInside } from '../../../src/lang/python/context.js';
+
+/** Constructors of clients that own a connection pool, with the name messages use. */
+export const CLIENT_CONSTRUCTORS = new Map<string, string>([
+  ['requests.Session', 'requests.Session()'],
+  ['requests.session', 'requests.session()'],
+  ['httpx.Client', 'httpx.Client()'],
+  ['httpx.AsyncClient', 'httpx.AsyncClient()'],
+  ['aiohttp.ClientSession', 'aiohttp.ClientSession()'],
+  ['urllib3.PoolManager', 'urllib3.PoolManager()'],
+  ['urllib3.ProxyManager', 'urllib3.ProxyManager()'],
+  ['aiohttp.TCPConnector', 'aiohttp.TCPConnector()'],
+]);
+
+const CLIENT_NAMES: ReadonlySet<string> = new Set(CLIENT_CONSTRUCTORS.keys());
+
+/** What a client constructor should be replaced with in words, per library. */
+export function reuseAdvice(name: string): string {
+  if (name.startsWith('requests.')) return 'one `requests.Session()`';
+  if (name === 'httpx.AsyncClient') return 'one `httpx.AsyncClient()`';
+  if (name.startsWith('httpx.')) return 'one `httpx.Client()`';
+  if (name === 'aiohttp.TCPConnector') return 'one `aiohttp.TCPConnector()` (or one `ClientSession` that owns it)';
+  if (name.startsWith('aiohttp.')) return 'one `aiohttp.ClientSession()`';
+  return `one \`${name.split('.').pop()}()\``;
+}
+
+/** The client class a call constructs (user subclasses included), or undefined. */
+export function clientConstructed(call: SyntaxNode, model: SemanticModel): string | undefined {
+  if (call.type !== 'call') return undefined;
+  return model.callMatches(call, CLIENT_NAMES);
+}
+
+export type ClientFate =
+  /** Used where it was built (a `with` item, a local, a method call on it) and dropped. */
+  | 'used-here'
+  /** Kept beyond this use: stored on an attribute, in a container, a global, a comprehension result. */
+  | 'stored'
+  /** Handed to the caller (`return`/`yield`). */
+  | 'returned'
+  /** An argument of another client constructor (`ClientSession(connector=TCPConnector())`). */
+  | 'inside-client';
+
+const STORE_METHODS = new Set(['append', 'add', 'insert', 'appendleft', 'setdefault', 'put', 'put_nowait', 'extend', 'update', 'push', 'enter_context', 'enter_async_context']);
+
+/** Where the client built by `call` goes. */
+export function clientFate(call: SyntaxNode, model: SemanticModel): ClientFate {
+  let node = call;
+  for (let depth = 0; depth < 8; depth++) {
+    const parent = node.parent;
+    if (!parent) return 'used-here';
+    switch (parent.type) {
+      case 'parenthesized_expression':
+      case 'await':
+      case 'as_pattern':
+      case 'with_item':
+      case 'with_clause':
+      case 'with_statement':
+        return 'used-here';
+      case 'conditional_expression':
+      case 'boolean_operator':
+        node = parent;
+        continue;
+      case 'return_statement':
+      case 'yield':
+        return 'returned';
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'pair':
+      case 'dictionary':
+        return 'stored';
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression':
+      case 'dictionary_comprehension':
+        // `[Session() for _ in range(n)]`: the clients are the result, a pool kept on purpose.
+        return isInside(node, parent.childForFieldName('body')) ? 'stored' : 'used-here';
+      case 'keyword_argument':
+      case 'argument_list': {
+        const outer = parent.type === 'keyword_argument' ? parent.parent?.parent : parent.parent;
+        if (!outer || outer.type !== 'call') return 'used-here';
+        if (clientConstructed(outer, model)) return 'inside-client';
+        const fn = outer.childForFieldName('function');
+        if (fn?.type === 'attribute' && STORE_METHODS.has(fn.childForFieldName('attribute')!.text)) return 'stored';
+        // Wrapped by another object (`Api(session=Session())`): that object carries the client.
+        // A function (`download(Client(), url)`) uses it and returns something else.
+        if (!looksLikeConstructor(outer)) return 'used-here';
+        const wrapped = clientFate(outer, model);
+        return wrapped === 'inside-client' ? 'used-here' : wrapped;
+      }
+      case 'assignment':
+      case 'augmented_assignment':
+        return assignmentFate(parent, model);
+      case 'named_expression':
+        return 'used-here';
+      case 'attribute':
+        // `Session().get(url)`: used once.
+        return 'used-here';
+      default:
+        return 'used-here';
+    }
+  }
+  return 'used-here';
+}
+
+function assignmentFate(assignment: SyntaxNode, model: SemanticModel): ClientFate {
+  // `a = b = value` nests: every target of the chain counts.
+  let top = assignment;
+  while (top.parent?.type === 'assignment') top = top.parent;
+  const targets: SyntaxNode[] = [];
+  for (let a: SyntaxNode | null = top; a && (a.type === 'assignment' || a.type === 'augmented_assignment'); a = a.childForFieldName('right')) {
+    const left = a.childForFieldName('left');
+    if (left) targets.push(left);
+  }
+  let fate: ClientFate = 'used-here';
+  for (const t of targets) {
+    if (t.type === 'attribute' || t.type === 'subscript') return 'stored';
+    if (t.type !== 'identifier') continue;
+    const f = localFate(t, model);
+    if (f === 'stored') return 'stored';
+    if (f === 'returned') fate = 'returned';
+  }
+  return fate;
+}
+
+/** What happens to a local name bound to a client: stored, returned, or only used. */
+function localFate(target: SyntaxNode, model: SemanticModel): ClientFate {
+  const scope = model.scopeOf(target);
+  if (scope.kind === 'module' || scope.kind === 'class') return 'stored';
+  if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return 'stored';
+  const fn = enclosingFunction(target);
+  const body = fn?.childForFieldName('body');
+  if (!body) return 'used-here';
+  const binding = model.lookup(target.text, target);
+  let fate: ClientFate = 'used-here';
+  for (const use of body.descendantsOfType('identifier')) {
+    if (use.text !== target.text || use.startIndex <= target.startIndex) continue;
+    // Only uses that see this binding (a nested function sees the name too: it keeps it alive).
+    const inNested = enclosingFunction(use) !== fn;
+    if (!inNested && model.lookup(use.text, use)?.node.id !== binding?.node.id) continue;
+    if (inNested) return 'stored';
+    const f = useFate(use, model);
+    if (f === 'stored') return 'stored';
+    if (f === 'returned') fate = 'returned';
+  }
+  return fate;
+}
+
+function useFate(use: SyntaxNode, model: SemanticModel): ClientFate {
+  const parent = use.parent;
+  if (!parent) return 'used-here';
+  switch (parent.type) {
+    case 'return_statement':
+    case 'yield':
+      return 'returned';
+    case 'list':
+    case 'tuple':
+    case 'set':
+    case 'pair':
+    case 'dictionary':
+      return parent.parent?.type === 'return_statement' ? 'returned' : 'stored';
+    case 'keyword_argument':
+    case 'argument_list': {
+      const outer = parent.type === 'keyword_argument' ? parent.parent?.parent : parent.parent;
+      const fn = outer?.type === 'call' ? outer.childForFieldName('function') : null;
+      if (fn?.type === 'attribute' && STORE_METHODS.has(fn.childForFieldName('attribute')!.text)) return 'stored';
+      // Handed to a constructor that may keep it (`Api(session)`): follow that value.
+      if (outer?.type === 'call' && looksLikeConstructor(outer)) {
+        const f = clientFate(outer, model);
+        return f === 'inside-client' ? 'used-here' : f;
+      }
+      return 'used-here';
+    }
+    case 'assignment': {
+      if (parent.childForFieldName('right')?.id !== use.id) return 'used-here';
+      return assignmentFate(parent, model);
+    }
+    default:
+      return 'used-here';
+  }
+}
+
+/** `Api(...)`, `mod.Wrapper(...)`: a class by Python naming convention, so it may keep its arguments. */
+function looksLikeConstructor(call: SyntaxNode): boolean {
+  let fn = call.childForFieldName('function');
+  if (fn?.type === 'attribute') fn = fn.childForFieldName('attribute');
+  const first = fn?.type === 'identifier' ? fn.text.replace(/^_+/, '')[0] : undefined;
+  return !!first && first >= 'A' && first <= 'Z';
+}

@@ -1,0 +1,57 @@
+import type { Rule } from '../../src/types.js';
+import { enclosingLoop } from '../../src/lang/python/context.js';
+import { clientConstructed, clientFate, reuseAdvice } from './_shared/clients.js';
+import { isRetryOrPollLoop } from './_shared/loops.js';
+
+const rule: Rule = {
+  code: 'CL202',
+  name: 'client-created-in-loop',
+  category: 'session-reuse',
+  severity: 'warning',
+  triggers: ['requests', 'httpx', 'aiohttp', 'urllib3'],
+  nodeTypes: ['call'],
+  docs: {
+    summary:
+      'A `requests.Session`, `httpx.Client`/`AsyncClient`, `aiohttp.ClientSession`/`TCPConnector` or `urllib3.PoolManager` ' +
+      'is built inside a loop body and dropped after the turn.',
+    why:
+      'Each of these objects owns a connection pool. Building one per loop turn throws the pool away every time: every ' +
+      'request pays a new TCP and TLS handshake, the closed sockets pile up in TIME_WAIT, and with async code many ' +
+      'short-lived pools can hold hundreds of sockets at once. Create the client once, before the loop, and reuse it. ' +
+      'Clients kept on purpose (collected in a list or dict, stored on an attribute, returned or yielded) and reconnect ' +
+      'or retry loops (a `while`/`range()` loop that sleeps between attempts) are not reported.',
+    bad:
+      'import aiohttp\n\n\nasync def fetch_all(urls):\n    out = []\n    for url in urls:\n' +
+      '        async with aiohttp.ClientSession() as session:\n' +
+      '            async with session.get(url) as resp:\n                out.append(await resp.text())\n    return out\n',
+    good:
+      'import aiohttp\n\n\nasync def fetch_all(urls):\n    out = []\n    async with aiohttp.ClientSession() as session:\n' +
+      '        for url in urls:\n            async with session.get(url) as resp:\n                out.append(await resp.text())\n' +
+      '    return out\n',
+    references: [
+      'https://docs.aiohttp.org/en/stable/client_quickstart.html#make-a-request',
+      'https://requests.readthedocs.io/en/latest/user/advanced/#session-objects',
+      'https://www.python-httpx.org/advanced/clients/#why-use-a-client',
+    ],
+  },
+  visit(call, ctx) {
+    const name = clientConstructed(call, ctx.model);
+    if (!name) return;
+    const loop = enclosingLoop(call);
+    if (!loop || isRetryOrPollLoop(loop, call, ctx.model)) return;
+    if (clientFate(call, ctx.model) !== 'used-here') return;
+    const where = loop.type === 'for_statement' || loop.type === 'while_statement' ? 'loop' : 'comprehension';
+    const called = call.childForFieldName('function')!.text;
+    const shown = called.length <= 40 ? called : name;
+    ctx.report({
+      node: call,
+      message:
+        `\`${shown}()\` is built on every turn of this ${where}, so its connection pool is thrown away each time: every ` +
+        `request pays a new TCP/TLS handshake and leaves sockets in TIME_WAIT. Create ${reuseAdvice(name)} before the ` +
+        `${where} and reuse it.`,
+      related: [{ node: loop.type === 'for_statement' || loop.type === 'while_statement' ? loop.child(0)! : loop, message: `the ${where}` }],
+    });
+  },
+};
+
+export default rule;
