@@ -130,6 +130,8 @@ export const KNOWN_CLASSES = new Set([
   'pathlib.Path',
   'pathlib.PurePath',
   'subprocess.Popen',
+  'threading.Thread',
+  'psutil.Process',
 ]);
 
 /** What a function or method call returns (after `await` where the call is a coroutine). */
@@ -190,6 +192,14 @@ export const RETURN_TYPES: Record<string, string> = {
   'redis.from_url': 'redis.Redis',
   'redis.Redis.from_url': 'redis.Redis',
   'redis.asyncio.from_url': 'redis.asyncio.Redis',
+  // Cursors and pipelines, for the sync-in-async rules (a query on them is a blocking round trip).
+  'redis.Redis.pipeline': 'redis.client.Pipeline',
+  'psycopg.Connection.cursor': 'psycopg.Cursor',
+  'psycopg.Connection.execute': 'psycopg.Cursor',
+  'pymysql.connections.Connection.cursor': 'pymysql.cursors.Cursor',
+  'sqlite3.Connection.executemany': 'sqlite3.Cursor',
+  'sqlite3.Connection.executescript': 'sqlite3.Cursor',
+  'sqlite3.Cursor.execute': 'sqlite3.Cursor',
   'concurrent.futures.ThreadPoolExecutor.submit': 'concurrent.futures.Future',
   'concurrent.futures.ProcessPoolExecutor.submit': 'concurrent.futures.Future',
   'subprocess.Popen': 'subprocess.Popen',
@@ -249,6 +259,7 @@ export const SIGNATURES: Record<string, string[]> = {
   ],
   'psutil.cpu_percent': ['interval', 'percpu'],
   'psutil.cpu_times_percent': ['interval', 'percpu'],
+  'psutil.Process.cpu_percent': ['interval'],
   'time.sleep': ['secs'],
   'queue.Queue.get': ['block', 'timeout'],
   'threading.Lock.acquire': ['blocking', 'timeout'],
