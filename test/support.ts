@@ -1,5 +1,6 @@
 // Helpers shared by the test files: the rule set, default options, fixture expectations.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Rule } from '../src/types.js';
@@ -70,4 +71,59 @@ export function lintFixture(fx: FixtureFile, all: readonly Rule[], prefilter = f
   const enabled = fx.select ? resolveSelection({ select: fx.select }, all) : all;
   const result = lintText(fx.file, fx.source, { ...optionsFor(all, enabled), prefilter });
   return result;
+}
+
+// ---- fixes (test/fix.test.ts) --------------------------------------------------------------
+
+/** `name.py` with a sibling `name.fixed.py`: the expected result of `--fix --unsafe-fixes`. */
+export interface FixturePair {
+  dir: string;
+  input: string;
+  expected: string;
+}
+
+export function fixturePairs(): FixturePair[] {
+  const out: FixturePair[] = [];
+  for (const dir of fixtureDirs()) {
+    const full = path.join(FIXTURES, dir);
+    for (const f of readdirSync(full).sort()) {
+      if (!f.endsWith('.fixed.py')) continue;
+      out.push({ dir, input: path.join(full, f.replace(/\.fixed\.py$/, '.py')), expected: path.join(full, f) });
+    }
+  }
+  return out;
+}
+
+/** Lint options for a fixture's text, honouring its `# conn-lint-fixture: select=` header. */
+export function fixtureOptions(source: string, all: readonly Rule[]): FileLintOptions {
+  const header = HEADER.exec(source);
+  const enabled = header ? resolveSelection({ select: header[1].split(',').map((s) => s.trim()) }, all) : all;
+  return optionsFor(all, enabled);
+}
+
+/**
+ * Python's own verdict on each text: '' when it compiles, else the error. `mode` 'ast' only
+ * parses (ast.parse); 'compile' also runs the compiler's checks (`await` outside `async def`, ...).
+ * One python3 process for the whole batch. Null when python3 is not available.
+ */
+export function pythonVerdicts(texts: readonly string[], mode: 'ast' | 'compile' = 'ast'): string[] | null {
+  const script = [
+    'import ast, json, sys',
+    'texts = json.load(sys.stdin)',
+    'out = []',
+    'for t in texts:',
+    '    try:',
+    `        ${mode === 'ast' ? 'ast.parse(t)' : "compile(t, '<fixed>', 'exec', dont_inherit=True)"}`,
+    "        out.append('')",
+    '    except (SyntaxError, ValueError) as e:',
+    "        out.append(f'{type(e).__name__}: {e}')",
+    'json.dump(out, sys.stdout)',
+  ].join('\n');
+  try {
+    const stdout = execFileSync('python3', ['-c', script], { input: JSON.stringify(texts), maxBuffer: 1 << 28, encoding: 'utf8' });
+    return JSON.parse(stdout) as string[];
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
 }
