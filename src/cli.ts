@@ -6,7 +6,8 @@ import { lint, setup, type LintOptions } from './api.js';
 import { ConfigError } from './config/types.js';
 import { SelectorError, findRule } from './engine/select.js';
 import { loadRules } from './engine/registry.js';
-import { FORMATTERS } from './report/index.js';
+import { FORMATTERS, FORMATS_WITH_ERRORS } from './report/index.js';
+import { applyBaseline, BaselineError, readBaseline, writeBaseline } from './report/baseline.js';
 import { formatErrors, summary } from './report/text.js';
 import { ruleDocText, rulesTable } from './rule-docs.js';
 import { fixSummaryLine } from './fix/summary.js';
@@ -75,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
             describe: `Output format: ${Object.keys(FORMATTERS).join(', ')}`,
           })
           .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+          .option('baseline', { type: 'string', describe: 'Report only findings that are not in this baseline file' })
+          .option('write-baseline', { type: 'string', describe: 'Record the current findings in this baseline file (exit 0)' })
           .option('select', { type: 'string', array: true, describe: 'Rules to enable (codes, names, prefixes like CL1, categories, ALL); replaces the config' })
           .option('extend-select', { type: 'string', array: true, describe: 'Rules to enable on top of the selection' })
           .option('ignore', { type: 'string', array: true, describe: 'Rules to disable' })
@@ -102,7 +105,27 @@ export async function main(argv: string[]): Promise<number> {
         const unsafeFixes = !!args['unsafe-fixes'];
         const diffMode = !!args.diff;
         if (args.fix || diffMode) options.fix = { unsafe: unsafeFixes, write: !diffMode, diff: diffMode };
+        const baselineFile = args.baseline as string | undefined;
+        const baseline = baselineFile !== undefined ? readBaseline(baselineFile, process.cwd()) : undefined;
         const results = await lint((args.paths as string[] | undefined) ?? [], options);
+        const writeBaselineFile = args['write-baseline'] as string | undefined;
+        if (writeBaselineFile !== undefined && !diffMode) {
+          const n = writeBaseline(writeBaselineFile, results.diagnostics, process.cwd());
+          process.stderr.write(`conn-lint: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${writeBaselineFile}\n`);
+          if (results.errors.length) process.stderr.write(formatErrors(results.errors, useColor(process.stderr, args.color as string)) + '\n');
+          return;
+        }
+        if (baseline && baselineFile !== undefined) {
+          const b = applyBaseline(results.diagnostics, baseline, baselineFile, process.cwd());
+          results.diagnostics = b.diagnostics;
+          if (!args.quiet && (b.matched || b.unmatched)) {
+            process.stderr.write(
+              `conn-lint: ${b.matched} finding${b.matched === 1 ? '' : 's'} in the baseline not shown` +
+                (b.unmatched ? `; ${b.unmatched} baseline entr${b.unmatched === 1 ? 'y' : 'ies'} no longer found (fixed? refresh with --write-baseline)` : '') +
+                '\n',
+            );
+          }
+        }
         if (diffMode && results.fixes) {
           // Only the diff on stdout, so it can be piped to `git apply`; counts and errors on stderr.
           process.stdout.write(results.fixes.diffs.join(''));
@@ -124,10 +147,11 @@ export async function main(argv: string[]): Promise<number> {
           showSource: !toFile && !args.quiet && ((args['show-source'] as boolean | undefined) ?? !!process.stdout.isTTY),
           color,
           unsafeFixes,
+          warn: (message) => process.stderr.write(`conn-lint: ${message}\n`),
         });
         if (toFile) writeFileSync(toFile, report);
         else process.stdout.write(report);
-        if (results.errors.length && format === 'text') {
+        if (results.errors.length && !FORMATS_WITH_ERRORS.has(format)) {
           process.stderr.write(formatErrors(results.errors, useColor(process.stderr, args.color as string)) + '\n');
         }
         if (results.fixes) {
@@ -151,7 +175,7 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
     return exitCode;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof SelectorError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof SelectorError || e instanceof BaselineError) {
       process.stderr.write(`conn-lint: error: ${e.message}\n`);
       if (e instanceof UsageError) process.stderr.write('Run `conn-lint --help` for usage.\n');
       return EXIT_ERROR;

@@ -129,6 +129,8 @@ export interface Rule {
   docs: RuleDocs;
   /** Applicability of the rule's fix, if it has one; the harness checks fixes match it. */
   fixable?: Applicability;
+  /** How often a finding is a real hazard, as SARIF's `properties.precision` says it (default "high"). */
+  precision?: 'very-high' | 'high' | 'medium' | 'low';
   /**
    * Words whose presence in a file's text is necessary for a finding (module names, keywords).
    * A file containing none of any enabled rule's triggers is not parsed. Empty = always run.
