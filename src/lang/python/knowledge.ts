@@ -46,6 +46,9 @@ const CANONICAL_PREFIXES: Array<[string, string]> = [
 ];
 
 export function canonicalName(name: string): string {
+  // A vendored copy is the library itself (`pip._vendor.requests.sessions.Session`).
+  const vendored = /^[\w.]+\._vendor\.(requests|urllib3)(\.|$)/.exec(name);
+  if (vendored) name = name.slice(vendored[0].length - vendored[1].length - vendored[2].length);
   let best: [string, string] | undefined;
   for (const entry of CANONICAL_PREFIXES) {
     const [from] = entry;
@@ -248,6 +251,7 @@ export const SIGNATURES: Record<string, string[]> = {
   'requests.Session.delete': ['url'],
   'requests.Session.head': ['url'],
   'requests.Session.options': ['url'],
+  'requests.Session.mount': ['prefix', 'adapter'],
   'aiohttp.ClientTimeout': ['total', 'connect', 'sock_read', 'sock_connect', 'ceil_threshold'],
   'concurrent.futures.ThreadPoolExecutor': ['max_workers', 'thread_name_prefix', 'initializer', 'initargs'],
   'concurrent.futures.ProcessPoolExecutor': ['max_workers', 'mp_context', 'initializer', 'initargs'],
