@@ -8,6 +8,7 @@ import { argumentOf, type ArgumentLookup } from '../../../src/lang/python/calls.
 export interface LoopCall {
   /** The `async def` whose body runs the call. */
   fn: SyntaxNode;
+  /** What the call invokes; `info.name` is undefined when the model cannot tell. */
   info: CallInfo;
 }
 
@@ -38,9 +39,7 @@ function compute(call: SyntaxNode, model: SemanticModel): LoopCall | null {
   const fn = enclosingFunction(call);
   if (!isAsyncFunction(fn)) return null;
   if (consumedAsynchronously(call)) return null;
-  const info = model.resolveCall(call);
-  if (!info.name) return null;
-  return { fn: fn!, info };
+  return { fn: fn!, info: model.resolveCall(call) };
 }
 
 function consumedAsynchronously(call: SyntaxNode): boolean {
