@@ -1,6 +1,8 @@
-// Shared by the timeout rules: what a call's `timeout` argument says.
+// Shared by the timeout rules: what a call's `timeout` argument says, and the edits that add,
+// replace or remove an argument.
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
+import type { Edit } from '../../../src/types.js';
 
 export type TimeoutState =
   | { kind: 'missing' }
@@ -13,11 +15,16 @@ export function timeoutState(model: SemanticModel, call: SyntaxNode, calleeName?
   const arg = model.argument(call, param, calleeName);
   if (arg.kind === 'unknown') return { kind: 'unknown' };
   if (arg.kind === 'absent') return { kind: 'missing' };
-  return model.constantValue(arg.node) === null ? { kind: 'none', node: arg.node } : { kind: 'set', node: arg.node };
+  return isNoneConstant(model, arg.node) ? { kind: 'none', node: arg.node } : { kind: 'set', node: arg.node };
+}
+
+/** `None`, or a name bound once to `None` (`TIMEOUT = None`). */
+export function isNoneConstant(model: SemanticModel, node: SyntaxNode): boolean {
+  return model.constantValue(node) === null;
 }
 
 /** Insertion edit that adds `name=value` as the call's last argument, keeping a trailing comma style. */
-export function addKeywordArgument(call: SyntaxNode, name: string, value: string): { start: number; end: number; text: string } | undefined {
+export function addKeywordArgument(call: SyntaxNode, name: string, value: string): Edit | undefined {
   const args = call.childForFieldName('arguments');
   if (!args || args.type !== 'argument_list') return undefined;
   const close = args.lastChild;
@@ -27,4 +34,26 @@ export function addKeywordArgument(call: SyntaxNode, name: string, value: string
   const last = items[items.length - 1];
   // Insert right after the last argument, before any trailing comma or comment.
   return { start: last.endIndex, end: last.endIndex, text: `, ${name}=${value}` };
+}
+
+/**
+ * Deletion edit that removes one argument (`timeout=None`) with its separating comma, so
+ * `f(a, timeout=None, b=1)` becomes `f(a, b=1)` and `f(timeout=None)` becomes `f()`. Undefined when
+ * a comment sits next to it (deleting could swallow or strand it).
+ */
+export function removeArgument(argument: SyntaxNode): Edit | undefined {
+  const args = argument.parent;
+  if (!args || args.type !== 'argument_list') return undefined;
+  const items = args.namedChildren;
+  const i = items.findIndex((c) => c.id === argument.id);
+  if (i < 0) return undefined;
+  const prev = items[i - 1];
+  const next = items[i + 1];
+  if (prev?.type === 'comment' || next?.type === 'comment') return undefined;
+  // Prefer eating the comma before it; the first argument eats the comma (and spaces) after it.
+  if (prev) return { start: prev.endIndex, end: argument.endIndex, text: '' };
+  if (next) return { start: argument.startIndex, end: next.startIndex, text: '' };
+  // The only argument: also drop a trailing comma.
+  const close = args.lastChild;
+  return { start: argument.startIndex, end: close?.type === ')' ? close.startIndex : argument.endIndex, text: '' };
 }

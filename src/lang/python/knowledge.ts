@@ -253,6 +253,7 @@ export const SIGNATURES: Record<string, string[]> = {
   'requests.Session.options': ['url'],
   'requests.Session.mount': ['prefix', 'adapter'],
   'aiohttp.ClientTimeout': ['total', 'connect', 'sock_read', 'sock_connect', 'ceil_threshold'],
+  'httpx.Timeout': ['timeout'],
   'concurrent.futures.ThreadPoolExecutor': ['max_workers', 'thread_name_prefix', 'initializer', 'initargs'],
   'concurrent.futures.ProcessPoolExecutor': ['max_workers', 'mp_context', 'initializer', 'initargs'],
   'multiprocessing.pool.ThreadPool': ['processes', 'initializer', 'initargs'],
