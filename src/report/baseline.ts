@@ -4,8 +4,10 @@
 // A finding is matched on its rule, its file (relative to the repository root, so the run's cwd
 // does not matter) and a hash of the normalized text of the reported line and of the nearest
 // code lines above and below it — never on line numbers, so edits elsewhere in the file do not
-// turn old findings into new ones. Identical findings are counted: a baseline with two matching
-// entries hides two findings, and a third one is new.
+// turn old findings into new ones. Findings left over after that are matched on rule, path and
+// the reported line alone, against entries left over likewise, so editing the line next to an old
+// finding does not make it new either. Identical findings are counted: a baseline with two
+// matching entries hides two findings, and a third one is new.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../types.js';
@@ -18,6 +20,8 @@ export interface BaselineEntry {
   path: string;
   ruleId: string;
   hash: string;
+  /** Hash of the reported line alone (the second-chance match). */
+  lineHash?: string;
   /** For people reading the file; matching ignores them. */
   line?: number;
   message?: string;
@@ -41,7 +45,9 @@ function keyedFindings(diagnostics: readonly Diagnostic[], baselineFile: string,
     const rel = resolver.relative(f.diagnostic.path, fallback) ?? path.relative(fallback, abs).split(path.sep).join('/');
     // A file that vanished between linting and reporting still gets a (line-bound) key.
     const hash = f.hash ?? `line-${f.diagnostic.line}`;
-    return { diagnostic: f.diagnostic, path: rel, hash, key: `${rel}\0${f.diagnostic.ruleId}\0${hash}` };
+    const lineHash = f.lineHash ?? hash;
+    const base = `${rel}\0${f.diagnostic.ruleId}\0`;
+    return { diagnostic: f.diagnostic, path: rel, hash, lineHash, key: base + hash, lineKey: base + lineHash };
   });
 }
 
@@ -50,6 +56,7 @@ export function writeBaseline(file: string, diagnostics: readonly Diagnostic[], 
     path: k.path,
     ruleId: k.diagnostic.ruleId,
     hash: k.hash,
+    lineHash: k.lineHash,
     line: k.diagnostic.line,
     message: k.diagnostic.message,
   }));
@@ -100,21 +107,37 @@ export interface BaselineResult {
 }
 
 export function applyBaseline(diagnostics: readonly Diagnostic[], baseline: BaselineFile, baselineFile: string, cwd: string): BaselineResult {
-  const remaining = new Map<string, number>();
+  // Pass 1: line and neighbours. Pass 2: the line alone, among what is left on both sides.
+  const byKey = new Map<string, BaselineEntry[]>();
   for (const e of baseline.findings) {
     const key = `${e.path}\0${e.ruleId}\0${e.hash}`;
-    remaining.set(key, (remaining.get(key) ?? 0) + 1);
+    const list = byKey.get(key);
+    if (list) list.push(e);
+    else byKey.set(key, [e]);
   }
-  const kept: Diagnostic[] = [];
-  let matched = 0;
-  for (const k of keyedFindings(diagnostics, baselineFile, cwd)) {
-    const n = remaining.get(k.key) ?? 0;
-    if (n > 0) {
-      remaining.set(k.key, n - 1);
-      matched++;
-    } else kept.push(k.diagnostic);
+  const found = keyedFindings(diagnostics, baselineFile, cwd);
+  const hidden = new Set<number>();
+  found.forEach((k, i) => {
+    if (byKey.get(k.key)?.pop()) hidden.add(i);
+  });
+  const byLine = new Map<string, number>();
+  for (const list of byKey.values()) {
+    for (const e of list) {
+      if (!e.lineHash) continue;
+      const key = `${e.path}\0${e.ruleId}\0${e.lineHash}`;
+      byLine.set(key, (byLine.get(key) ?? 0) + 1);
+    }
   }
   let unmatched = 0;
-  for (const n of remaining.values()) unmatched += n;
-  return { diagnostics: kept, matched, unmatched };
+  for (const list of byKey.values()) unmatched += list.length;
+  found.forEach((k, i) => {
+    if (hidden.has(i)) return;
+    const n = byLine.get(k.lineKey) ?? 0;
+    if (n > 0) {
+      byLine.set(k.lineKey, n - 1);
+      hidden.add(i);
+      unmatched--;
+    }
+  });
+  return { diagnostics: found.filter((_, i) => !hidden.has(i)).map((k) => k.diagnostic), matched: hidden.size, unmatched };
 }

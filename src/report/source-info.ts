@@ -147,14 +147,24 @@ export function findingHash(ruleId: string, lines: readonly string[], line: numb
       break;
     }
   }
-  const text = [ruleId, before, normalizeLine(lines[at] ?? ''), after].join('\n');
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  return digest([ruleId, before, normalizeLine(lines[at] ?? ''), after]);
+}
+
+/** A hash of the rule and the reported line alone: the fallback match when a neighbour was edited. */
+export function lineHash(ruleId: string, lines: readonly string[], line: number): string {
+  return digest([ruleId, normalizeLine(lines[line - 1] ?? '')]);
+}
+
+function digest(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }
 
 export interface Fingerprinted {
   diagnostic: Diagnostic;
   /** The content hash (null when the file could not be read again). */
   hash: string | null;
+  /** Hash of the reported line alone (null when the file could not be read again). */
+  lineHash: string | null;
   /** 1 for the first finding with this path, rule and hash, 2 for the next, ... */
   occurrence: number;
 }
@@ -165,9 +175,10 @@ export function fingerprint(diagnostics: readonly Diagnostic[], sources: SourceC
   return diagnostics.map((d) => {
     const file = sources.get(resolver.absolute(d.path));
     const hash = file ? findingHash(d.ruleId, file.lines, d.line) : null;
+    const line = file ? lineHash(d.ruleId, file.lines, d.line) : null;
     const key = `${d.path}\0${d.ruleId}\0${hash}`;
     const occurrence = (counts.get(key) ?? 0) + 1;
     counts.set(key, occurrence);
-    return { diagnostic: d, hash, occurrence };
+    return { diagnostic: d, hash, lineHash: line, occurrence };
   });
 }

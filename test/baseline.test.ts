@@ -1,0 +1,128 @@
+// Baselines: `--write-baseline` records today's findings, `--baseline` hides them. Matching is on
+// rule, path and the normalized text around the finding, so edits elsewhere keep old findings old.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, tempDir } from './integration-support.js';
+
+const SERVICE = [
+  'import requests',
+  '',
+  '',
+  'def fetch(order_id):',
+  '    return requests.get(f"https://api.example.com/orders/{order_id}")',
+  '',
+  '',
+  'def notify(order_id):',
+  '    requests.post("https://hooks.example.com/n", json={"id": order_id})',
+  '    requests.post("https://hooks.example.com/n", json={"id": order_id})',
+  '',
+].join('\n');
+
+function legacy() {
+  return tempDir('baseline', { 'app/service.py': SERVICE, 'app/other.py': 'import requests\nrequests.get("https://example.com")\n' }, true);
+}
+
+function findings(stdout: string): Array<{ path: string; line: number; ruleId: string }> {
+  return JSON.parse(stdout).diagnostics.map((d: { path: string; line: number; ruleId: string }) => ({ path: d.path, line: d.line, ruleId: d.ruleId }));
+}
+
+test('--write-baseline records the findings and exits 0; --baseline then reports nothing', () => {
+  const dir = legacy();
+  const w = runCli(['--write-baseline', 'conn-lint-baseline.json', '--no-cache', '.'], dir);
+  assert.equal(w.code, 0, w.stderr);
+  assert.match(w.stderr, /wrote 4 findings to the baseline conn-lint-baseline\.json/);
+  const data = JSON.parse(readFileSync(path.join(dir, 'conn-lint-baseline.json'), 'utf8'));
+  assert.equal(data.tool, 'conn-lint');
+  assert.equal(data.version, 1);
+  assert.deepEqual(
+    data.findings.map((f: { path: string; ruleId: string; line: number }) => [f.path, f.ruleId, f.line]),
+    [
+      ['app/other.py', 'CL101', 2],
+      ['app/service.py', 'CL101', 5],
+      ['app/service.py', 'CL101', 9],
+      ['app/service.py', 'CL101', 10],
+    ],
+  );
+  const r = runCli(['--baseline', 'conn-lint-baseline.json', '--format', 'json', '--no-cache', '.'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(findings(r.stdout), []);
+  assert.match(r.stderr, /4 findings in the baseline not shown/);
+});
+
+test('inserting 10 lines at the top of a file reports nothing new', () => {
+  const dir = legacy();
+  assert.equal(runCli(['--write-baseline', 'baseline.json', '--no-cache', '.'], dir).code, 0);
+  const file = path.join(dir, 'app/service.py');
+  const header = [
+    '"""Order service."""',
+    '# Copyright the authors.',
+    '',
+    'from __future__ import annotations',
+    '',
+    'import logging',
+    'import os',
+    '',
+    'log = logging.getLogger(__name__)',
+    'BASE = os.environ.get("BASE_URL", "https://api.example.com")',
+  ];
+  assert.equal(header.length, 10);
+  writeFileSync(file, header.join('\n') + '\n' + readFileSync(file, 'utf8'));
+  const r = runCli(['--baseline', 'baseline.json', '--format', 'json', '--no-cache', '.'], dir);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(findings(r.stdout), []);
+  // Without the baseline the findings are still there, 10 lines further down.
+  const all = findings(runCli(['--format', 'json', '--no-cache', 'app/service.py'], dir).stdout);
+  assert.deepEqual(all.map((f) => f.line), [15, 19, 20]);
+});
+
+test('a new finding is reported; a copy of a baselined line counts as new', () => {
+  const dir = legacy();
+  assert.equal(runCli(['--write-baseline', 'baseline.json', '--no-cache', '.'], dir).code, 0);
+  const file = path.join(dir, 'app/service.py');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  // A third identical notify call and a brand-new hazard.
+  lines.splice(10, 0, '    requests.post("https://hooks.example.com/n", json={"id": order_id})');
+  lines.push('def audit():', '    return requests.delete("https://api.example.com/audit")', '');
+  writeFileSync(file, lines.join('\n'));
+  const r = runCli(['--baseline', 'baseline.json', '--format', 'json', '--no-cache', '.'], dir);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(findings(r.stdout), [
+    { path: 'app/service.py', line: 11, ruleId: 'CL101' },
+    { path: 'app/service.py', line: 14, ruleId: 'CL101' },
+  ]);
+});
+
+test("editing the line next to an old finding keeps it old; editing the finding's line makes it new", () => {
+  const dir = legacy();
+  assert.equal(runCli(['--write-baseline', 'baseline.json', '--no-cache', '.'], dir).code, 0);
+  const file = path.join(dir, 'app/service.py');
+  const source = readFileSync(file, 'utf8');
+  writeFileSync(file, source.replace('def fetch(order_id):', 'def fetch(order_id: int) -> dict:'));
+  const r = runCli(['--baseline', 'baseline.json', '--format', 'json', '--no-cache', '.'], dir);
+  assert.deepEqual(findings(r.stdout), []);
+  writeFileSync(file, source.replace('orders/{order_id}")', 'orders/{order_id}/v2")'));
+  const r2 = runCli(['--baseline', 'baseline.json', '--format', 'json', '--no-cache', '.'], dir);
+  assert.deepEqual(findings(r2.stdout), [{ path: 'app/service.py', line: 5, ruleId: 'CL101' }]);
+});
+
+test('fixed findings are counted as stale; the baseline works from a sub-folder', () => {
+  const dir = legacy();
+  assert.equal(runCli(['--write-baseline', 'baseline.json', '--no-cache', '.'], dir).code, 0);
+  writeFileSync(path.join(dir, 'app/other.py'), 'import requests\nrequests.get("https://example.com", timeout=5)\n');
+  const r = runCli(['--baseline', '../baseline.json', '--format', 'json', '--no-cache', '.'], path.join(dir, 'app'));
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(findings(r.stdout), []);
+  assert.match(r.stderr, /3 findings in the baseline not shown; 1 baseline entry no longer found/);
+});
+
+test('a missing or foreign baseline file is a usage error (exit 2)', () => {
+  const dir = legacy();
+  writeFileSync(path.join(dir, 'other.json'), '{"diagnostics": []}');
+  for (const file of ['missing.json', 'other.json']) {
+    const r = runCli(['--baseline', file, '--no-cache', '.'], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /baseline/);
+  }
+});
