@@ -57,3 +57,23 @@ export function removeArgument(argument: SyntaxNode): Edit | undefined {
   const close = args.lastChild;
   return { start: argument.startIndex, end: close?.type === ')' ? close.startIndex : argument.endIndex, text: '' };
 }
+
+/**
+ * True when the call sits in a function that takes a timeout parameter (`timeout`,
+ * `connect_timeout`, ...) and uses it somewhere: leaving it out of this call is then a decision
+ * (`if timeout is not None: ... else: create_connection(addr)`), and the fix belongs to the
+ * caller that passes the timeout. A parameter that is never used is a forgotten one: not excused.
+ */
+export function callerControlsTimeout(model: SemanticModel, call: SyntaxNode): boolean {
+  const fn = model.enclosingFunction(call);
+  if (!fn || fn.type !== 'function_definition') return false;
+  const names = new Set<string>();
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier');
+    if (id?.type === 'identifier' && /timeout/i.test(id.text)) names.add(id.text);
+  }
+  if (names.size === 0) return false;
+  const body = fn.childForFieldName('body');
+  const isKeywordName = (id: SyntaxNode) => id.parent?.type === 'keyword_argument' && id.parent.childForFieldName('name')?.id === id.id;
+  return !!body?.descendantsOfType('identifier').some((id) => names.has(id.text) && !isKeywordName(id));
+}
