@@ -10,6 +10,7 @@ import type { SyntaxNode } from './tree.js';
 import type { ClassInfo, SemanticModel } from './model.js';
 import type { Binding, Scope } from './scopes.js';
 import { FUNCTION_TYPES, enclosingFunction, enclosingStatement, isAsyncFunction } from './context.js';
+import { canonicalName } from './knowledge.js';
 
 // ---- what counts as a resource --------------------------------------------------------------
 
@@ -137,7 +138,9 @@ function computeSpec(model: SemanticModel, call: SyntaxNode): ResourceSpec | und
   if (call.type !== 'call') return undefined;
   const info = model.resolveCall(call);
   if (!info.name) return undefined;
-  const creator = model.matchInfo(info, CREATOR_NAMES);
+  // Inside the library itself a class resolves to its defining module (`aiohttp.client.ClientSession`).
+  const canonical = canonicalName(info.name);
+  const creator = model.matchInfo(info, CREATOR_NAMES) ?? (canonical !== info.name && CREATOR_NAMES.has(canonical) ? canonical : undefined);
   if (creator) {
     const spec: ResourceSpec = { creator, ...CREATORS[creator] };
     if (spec.family === 'pooled-connection') {
