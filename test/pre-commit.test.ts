@@ -42,7 +42,7 @@ function whyNot(): string | null {
 
 const skip = whyNot();
 
-test('pre-commit: the hook fails on a hazard, --fix hook repairs it, then the hook passes', { skip: skip ?? false, timeout: 20 * 60_000 }, () => {
+test('pre-commit: the hook fails on a hazard, --fix hook repairs it, then the hook passes', { skip: skip ?? false, timeout: 20 * 60_000 }, (t) => {
   const rev = spawnSync('git', ['-C', REPO, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   const home = tempDir('pre-commit-home');
   const project = tempDir('pre-commit-project', {}, true);
@@ -77,5 +77,5 @@ test('pre-commit: the hook fails on a hazard, --fix hook repairs it, then the ho
   assert.equal(second.code, 0, second.out);
   assert.match(second.out, /conn-lint\.+Passed/);
   assert.equal(readFileSync(path.join(project, 'unstaged.py'), 'utf8'), SERVICE, 'unstaged files are left alone');
-  process.stderr.write(`# pre-commit: environment installed and first hook run in ${installSeconds}s\n`);
+  t.diagnostic(`pre-commit installed the hook environment and ran the first hook in ${installSeconds}s`);
 });
