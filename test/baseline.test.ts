@@ -28,6 +28,11 @@ function findings(stdout: string): Array<{ path: string; line: number; ruleId: s
   return JSON.parse(stdout).diagnostics.map((d: { path: string; line: number; ruleId: string }) => ({ path: d.path, line: d.line, ruleId: d.ruleId }));
 }
 
+function writeBaselineOk(dir: string) {
+  const w = runCli(['--write-baseline', 'baseline.json', '--no-cache', '.'], dir);
+  assert.equal(w.code, 0, w.stdout + w.stderr);
+}
+
 test('--write-baseline records the findings and exits 0; --baseline then reports nothing', () => {
   const dir = legacy();
   const w = runCli(['--write-baseline', 'conn-lint-baseline.json', '--no-cache', '.'], dir);
@@ -53,7 +58,7 @@ test('--write-baseline records the findings and exits 0; --baseline then reports
 
 test('inserting 10 lines at the top of a file reports nothing new', () => {
   const dir = legacy();
-  assert.equal(runCli(['--write-baseline', 'baseline.json', '--no-cache', '.'], dir).code, 0);
+  writeBaselineOk(dir);
   const file = path.join(dir, 'app/service.py');
   const header = [
     '"""Order service."""',
@@ -79,7 +84,7 @@ test('inserting 10 lines at the top of a file reports nothing new', () => {
 
 test('a new finding is reported; a copy of a baselined line counts as new', () => {
   const dir = legacy();
-  assert.equal(runCli(['--write-baseline', 'baseline.json', '--no-cache', '.'], dir).code, 0);
+  writeBaselineOk(dir);
   const file = path.join(dir, 'app/service.py');
   const lines = readFileSync(file, 'utf8').split('\n');
   // A third identical notify call and a brand-new hazard.
@@ -96,7 +101,7 @@ test('a new finding is reported; a copy of a baselined line counts as new', () =
 
 test("editing the line next to an old finding keeps it old; editing the finding's line makes it new", () => {
   const dir = legacy();
-  assert.equal(runCli(['--write-baseline', 'baseline.json', '--no-cache', '.'], dir).code, 0);
+  writeBaselineOk(dir);
   const file = path.join(dir, 'app/service.py');
   const source = readFileSync(file, 'utf8');
   writeFileSync(file, source.replace('def fetch(order_id):', 'def fetch(order_id: int) -> dict:'));
@@ -109,7 +114,7 @@ test("editing the line next to an old finding keeps it old; editing the finding'
 
 test('fixed findings are counted as stale; the baseline works from a sub-folder', () => {
   const dir = legacy();
-  assert.equal(runCli(['--write-baseline', 'baseline.json', '--no-cache', '.'], dir).code, 0);
+  writeBaselineOk(dir);
   writeFileSync(path.join(dir, 'app/other.py'), 'import requests\nrequests.get("https://example.com", timeout=5)\n');
   const r = runCli(['--baseline', '../baseline.json', '--format', 'json', '--no-cache', '.'], path.join(dir, 'app'));
   assert.equal(r.code, 0, r.stdout + r.stderr);
