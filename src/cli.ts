@@ -106,7 +106,8 @@ export async function main(argv: string[]): Promise<number> {
         const diffMode = !!args.diff;
         if (args.fix || diffMode) options.fix = { unsafe: unsafeFixes, write: !diffMode, diff: diffMode };
         const baselineFile = args.baseline as string | undefined;
-        const baseline = baselineFile !== undefined ? readBaseline(baselineFile, process.cwd()) : undefined;
+        // With --write-baseline the baseline is being (re)written, so it is not read (it may not exist yet).
+        const baseline = baselineFile !== undefined && args['write-baseline'] === undefined ? readBaseline(baselineFile, process.cwd()) : undefined;
         const results = await lint((args.paths as string[] | undefined) ?? [], options);
         const writeBaselineFile = args['write-baseline'] as string | undefined;
         if (writeBaselineFile !== undefined && !diffMode) {
