@@ -9,6 +9,8 @@ import { syntaxErrorIn } from '../src/fix/guard.js';
 import { ensureImport } from '../src/fix/python/imports.js';
 import { indentUnit } from '../src/fix/python/layout.js';
 import { assignmentToWith, wrapInTryFinally, wrapInWith } from '../src/fix/python/wrap.js';
+import { removeElements } from '../src/fix/python/collections.js';
+import { addKeywordArgumentEdit } from '../src/fix/python/arguments.js';
 import { pythonVerdicts } from './support.js';
 
 function model(text: string): SemanticModel {
@@ -155,6 +157,37 @@ test('wrap in with / try-finally with CRLF line endings', () => {
   );
   const w = wrapInWith(src, [exec], { expression: 'lock' })!;
   assert.equal(check(applyEdits(src, w)), 'def f():\r\n    conn = connect()\r\n    with lock:\r\n        conn.execute("x")  # note\r\n    conn.close()\r\n');
+});
+
+test('removing elements from a literal keeps its layout and its kind', () => {
+  const drop = (src: string) => {
+    const m = model(src);
+    const coll = m.root.namedChild(0)!.namedChild(0)!.childForFieldName('right')!;
+    const edits = removeElements(coll, (e) => e.text === '"POST"' || e.text === '"PATCH"');
+    return edits ? check(applyEdits(src, edits)) : undefined;
+  };
+  assert.equal(drop('m = ["GET", "POST", "PUT"]\n'), 'm = ["GET", "PUT"]\n');
+  assert.equal(drop('m = ["GET", "PUT", "POST", "PATCH"]\n'), 'm = ["GET", "PUT"]\n');
+  assert.equal(drop('m = ["POST", "GET"]\n'), 'm = ["GET"]\n');
+  assert.equal(drop('m = {"GET", "POST"}\n'), 'm = {"GET"}\n');
+  assert.equal(drop('m = ("GET", "POST")\n'), 'm = ("GET",)\n');
+  assert.equal(drop('m = [\n    "GET",\n    "POST",\n    "PUT",\n]\n'), 'm = [\n    "GET",\n    "PUT",\n]\n');
+  assert.equal(drop('m = [\n    "GET",\n    "POST",\n]\n'), 'm = [\n    "GET",\n]\n');
+  assert.equal(drop('m = ["POST"]\n'), undefined, 'an empty literal would change meaning');
+});
+
+test('a keyword argument follows the call\'s layout', () => {
+  const add = (src: string) => {
+    const m = model(src);
+    const call = find(m.root, 'call', 'get(');
+    return check(applyEdits(src, [addKeywordArgumentEdit(call, 'timeout', '10')!]));
+  };
+  assert.equal(add('get(u)\n'), 'get(u, timeout=10)\n');
+  assert.equal(add('get()\n'), 'get(timeout=10)\n');
+  assert.equal(add('get(u,)\n'), 'get(u, timeout=10,)\n');
+  assert.equal(add('get(\n    u,\n    json=x,\n)\n'), 'get(\n    u,\n    json=x,\n    timeout=10,\n)\n');
+  assert.equal(add('get(\n    u,\n    json=x  # body\n)\n'), 'get(\n    u,\n    json=x,  # body\n    timeout=10\n)\n');
+  assert.equal(add('get(u,\n    json=x)\n'), 'get(u,\n    json=x, timeout=10)\n');
 });
 
 test('every builder output compiles with Python', { skip: pythonVerdicts([''], 'compile') === null && 'python3 not found' }, () => {

@@ -13,6 +13,7 @@ import { enclosingLoop } from '../src/lang/python/context.js';
 import { asyncSleepFix, subprocessFix, toThreadFix } from '../rules/python/_shared/fix-async.js';
 import { tryFinallyFix, withFix } from '../rules/python/_shared/fix-close.js';
 import { hoistClientFix, sessionAroundLoopFix } from '../rules/python/_shared/fix-session.js';
+import { semaphoreSuggestion } from '../rules/python/_shared/fix-gather.js';
 import { pythonVerdicts } from './support.js';
 
 function model(text: string): SemanticModel {
@@ -154,6 +155,19 @@ test('client built in a loop → hoisted into a with around the loop', () => {
   const dependent = model('import requests\n\n\ndef f(tokens):\n    for t in tokens:\n        with requests.Session(auth=t) as s:\n            s.get("u", timeout=3)\n');
   const c3 = calls(dependent, 'requests.Session')[0];
   assert.equal(hoistClientFix(dependent, c3, enclosingLoop(c3)!), null, 'arguments depend on the loop');
+});
+
+test('unbounded gather: a display-only suggestion written out with the semaphore pattern', () => {
+  const src = 'from asyncio import gather\n\n\nasync def crawl(session, urls):\n    return await gather(*[fetch(session, u) for u in urls])\n';
+  const m = model(src);
+  const fix = semaphoreSuggestion(m, calls(m, 'gather(')[0]);
+  assert.equal(fix.applicability, 'display-only');
+  assert.equal(
+    apply(m, fix),
+    'from asyncio import gather\nimport asyncio\n\n\nasync def crawl(session, urls):\n    semaphore = asyncio.Semaphore(50)\n\n    async def limited(aw):\n        async with semaphore:\n            return await aw\n\n    return await gather(*[limited(fetch(session, u)) for u in urls])\n',
+  );
+  const tasks = model('import asyncio\n\n\nasync def f(ts):\n    await asyncio.gather(*ts)\n');
+  assert.deepEqual(semaphoreSuggestion(tasks, calls(tasks, 'asyncio.gather')[0]).edits, []);
 });
 
 test('every codemod output compiles with Python', { skip: pythonVerdicts([''], 'compile') === null && 'python3 not found' }, () => {

@@ -61,6 +61,23 @@ function argumentsInside(call: SyntaxNode): string | undefined {
   return args.text.slice(1, -1);
 }
 
+/** `, a, b` after the function: no space before a line break or comment that opens the list. */
+function after(inside: string): string {
+  if (!inside) return '';
+  return /^[ \t]*(#|\r?\n)/.test(inside) ? `,${inside}` : `, ${inside}`;
+}
+
+/**
+ * The call is what a `with` enters (`with urlopen(u) as r:`): moving only the opening to a thread
+ * leaves the reads in the block blocking, so no fix is offered.
+ */
+function isWithItem(call: SyntaxNode): boolean {
+  let e = call;
+  while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+  const p = e.parent;
+  return p?.type === 'with_item' || (p?.type === 'as_pattern' && p.parent?.type === 'with_item');
+}
+
 /**
  * `time.sleep(x)` → `await asyncio.sleep(x)`. Safe when the call is a statement of its own (the
  * pause is the same, only now other tasks run during it); unsafe elsewhere.
@@ -90,7 +107,7 @@ export function asyncSleepFix(model: SemanticModel, call: SyntaxNode): Fix | nul
  * loop, and cancellation no longer stop it).
  */
 export function toThreadFix(model: SemanticModel, call: SyntaxNode, settings: GlobalSettings): Fix | null {
-  if (!canAwaitHere(call)) return null;
+  if (!canAwaitHere(call) || isWithItem(call)) return null;
   const fn = call.childForFieldName('function');
   const inside = argumentsInside(call);
   if (!fn || inside === undefined) return null;
@@ -103,7 +120,7 @@ export function toThreadFix(model: SemanticModel, call: SyntaxNode, settings: Gl
   let inner: string;
   let message: string;
   if (modern) {
-    inner = `${asyncio.ref}.to_thread(${fn.text}${inside ? `, ${inside}` : ''})`;
+    inner = `${asyncio.ref}.to_thread(${fn.text}${after(inside)})`;
     message = `Run it in a thread: \`await ${asyncio.ref}.to_thread(${fn.text}, ...)\``;
   } else {
     const keywords = call.childForFieldName('arguments')?.namedChildren.some((a) => a.type === 'keyword_argument' || a.type === 'dictionary_splat');
@@ -117,9 +134,9 @@ export function toThreadFix(model: SemanticModel, call: SyntaxNode, settings: Gl
         if (same) edits[0] = { ...asyncio.edit!, text: asyncio.edit!.text + functools.edit.text };
         else edits.push(functools.edit);
       }
-      inner = `${loop}(None, ${functools.ref}.partial(${fn.text}, ${inside}))`;
+      inner = `${loop}(None, ${functools.ref}.partial(${fn.text}${after(inside)}))`;
     } else {
-      inner = `${loop}(None, ${fn.text}${inside ? `, ${inside}` : ''})`;
+      inner = `${loop}(None, ${fn.text}${after(inside)})`;
     }
     message = `Run it in the default executor: \`await ${loop}(None, ...)\` (Python < 3.9 target)`;
   }
