@@ -3,7 +3,8 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 from .clients import get_product
-from .settings import FANOUT_WORKERS
+
+FANOUT_WORKERS = 256  # one thread per in-flight catalog call
 
 
 def refresh_products(skus):
