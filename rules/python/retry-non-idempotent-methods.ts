@@ -1,0 +1,57 @@
+import type { Rule } from '../../src/types.js';
+import { allowedMethodsArg, isRetryCall, methodSet, retries } from './_shared/retry.js';
+
+const NON_IDEMPOTENT = ['POST', 'PATCH'];
+
+const rule: Rule = {
+  code: 'CL701',
+  name: 'retry-non-idempotent-methods',
+  category: 'retry',
+  severity: 'warning',
+  triggers: ['Retry'],
+  nodeTypes: ['call'],
+  docs: {
+    summary:
+      'A urllib3 `Retry` (also imported as `requests.adapters.Retry`) lists `POST` or `PATCH` in `allowed_methods` (or the ' +
+      'old `method_whitelist`): literal lists, tuples, sets, `frozenset(...)`, `Retry.DEFAULT_ALLOWED_METHODS | {...}`, or a ' +
+      'constant bound to one of those.',
+    why:
+      '`allowed_methods` decides which requests urllib3 resends after a read error or a status in `status_forcelist` — ' +
+      'cases where the server may already have received and processed the request. Resending a POST or PATCH then ' +
+      'repeats its side effect: a second order, a double charge, a duplicated message. (Connection errors, where nothing ' +
+      'was sent, are retried for every method anyway.) Retry these only when the API deduplicates, e.g. with an idempotency key.',
+    bad:
+      'from requests.adapters import Retry\n\n' +
+      'retry = Retry(total=3, backoff_factor=0.5, status_forcelist=[502, 503], allowed_methods=["GET", "POST"])\n',
+    good:
+      'from requests.adapters import Retry\n\n' +
+      'retry = Retry(total=3, backoff_factor=0.5, status_forcelist=[502, 503], allowed_methods=["GET", "PUT", "DELETE"])\n',
+    references: [
+      'https://urllib3.readthedocs.io/en/stable/reference/urllib3.util.html#urllib3.util.Retry',
+      'https://www.rfc-editor.org/rfc/rfc9110#name-idempotent-methods',
+    ],
+  },
+  visit(call, ctx) {
+    if (!isRetryCall(call, ctx.model)) return;
+    const arg = allowedMethodsArg(call);
+    if (arg === 'absent' || arg === 'unknown') return;
+    if (retries(call, ctx.model) === 'no') return;
+    const set = methodSet(arg.node, ctx.model);
+    const bad = NON_IDEMPOTENT.filter((m) => set.literals.has(m));
+    if (bad.length === 0) return;
+    const list = bad.map((m) => `\`${m}\``).join(' and ');
+    ctx.report({
+      node: arg.node,
+      message:
+        `\`${arg.keyword}\` includes ${list}: after a read timeout or a retryable status the server may already have ` +
+        `processed the request, and resending it repeats its side effect (a second order, a double charge). Retry only ` +
+        'idempotent methods (the default `Retry.DEFAULT_ALLOWED_METHODS`), or make the endpoint deduplicate with an idempotency key.',
+      related: bad.flatMap((m) => {
+        const node = set.nodes.get(m);
+        return node && (node.startIndex < arg.node.startIndex || node.endIndex > arg.node.endIndex) ? [{ node, message: `\`${m}\` is added here` }] : [];
+      }),
+    });
+  },
+};
+
+export default rule;
