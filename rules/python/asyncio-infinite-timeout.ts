@@ -3,7 +3,7 @@ import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import { argumentOf } from '../../src/lang/python/calls.js';
 import { enclosingScopeNode, enclosingWithStatements, withStatementOfItem } from '../../src/lang/python/context.js';
-import { isNoneConstant } from './_shared/timeouts.js';
+import { callerControlsTimeout, isNoneConstant } from './_shared/timeouts.js';
 
 /** Calls whose `None` means "never time out", with their parameters in positional order. */
 const TARGETS: Record<string, string[]> = {
@@ -16,29 +16,38 @@ const TARGETS: Record<string, string[]> = {
 const NAMES = new Set(Object.keys(TARGETS));
 /** Context managers that bound what runs inside them (when given a value other than None). */
 const SCOPES = new Set(['asyncio.timeout', 'asyncio.timeout_at', 'async_timeout.timeout', 'async_timeout.timeout_at', 'anyio.fail_after', 'anyio.move_on_after']);
-/** Methods that give a running timeout context a deadline after it was entered. */
-const RESCHEDULE = new Set(['reschedule', 'shift', 'update']);
 
 function deadlineArgument(model: SemanticModel, call: SyntaxNode, name: string) {
   const params = TARGETS[name] ?? ['delay'];
   return argumentOf(call, params[params.length - 1], params);
 }
 
-/** `async with asyncio.timeout(None) as cm:` followed by `cm.reschedule(...)` (or async_timeout's `shift`). */
-function rescheduledLater(model: SemanticModel, call: SyntaxNode): boolean {
-  let name: string | undefined;
-  const item = withStatementOfItem(call);
-  if (item) {
-    const pattern = call.parent?.type === 'as_pattern' ? call.parent : undefined;
-    name = pattern?.childForFieldName('alias')?.namedChild(0)?.text;
-  } else if (call.parent?.type === 'assignment' && call.parent.childForFieldName('left')?.type === 'identifier') {
-    name = call.parent.childForFieldName('left')!.text;
+/** Calls on a timeout context that only read it. */
+const READ_ONLY = new Set(['expired', 'when']);
+
+/**
+ * True when a `timeout(None)` context may get a deadline later: `asyncio.timeout(None)` is the
+ * documented way to start a timeout whose deadline is not known yet, then `cm.reschedule(...)`
+ * (async_timeout: `shift`, `update`). So the rule reports it only when nothing can: a `with`
+ * item with no `as`, or a name that is never used except to read `expired()` / `when()`. A
+ * context that is returned, yielded, stored or passed on may be rescheduled elsewhere.
+ */
+function mayBeRescheduled(call: SyntaxNode): boolean {
+  let name: SyntaxNode | undefined;
+  if (withStatementOfItem(call)) {
+    if (call.parent?.type !== 'as_pattern') return false;
+    name = call.parent.childForFieldName('alias')?.namedChild(0) ?? undefined;
+  } else if (call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.id === call.id) {
+    name = call.parent.childForFieldName('left') ?? undefined;
   }
-  if (!name) return false;
-  const scope = enclosingScopeNode(call);
-  return scope.descendantsOfType('call').some((c) => {
-    const fn = c.childForFieldName('function');
-    return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === name && RESCHEDULE.has(fn.childForFieldName('attribute')?.text ?? '');
+  if (!name || name.type !== 'identifier') return true;
+  const uses = enclosingScopeNode(call)
+    .descendantsOfType('identifier')
+    .filter((id) => id.text === name!.text && id.id !== name!.id);
+  return uses.some((id) => {
+    const attr = id.parent?.type === 'attribute' && id.parent.childForFieldName('object')?.id === id.id ? id.parent : undefined;
+    const method = attr?.childForFieldName('attribute')?.text;
+    return !(attr?.parent?.type === 'call' && method && READ_ONLY.has(method));
   });
 }
 
@@ -71,8 +80,10 @@ const rule: Rule = {
     why:
       'A `None` timeout waits forever: `wait_for(aw, None)` is just `await aw`, and `asyncio.timeout(None)` never ' +
       'expires. If the awaited peer, lock or queue never answers, the task hangs, keeps its connection and whatever it ' +
-      'holds, and the request behind it never completes. Not reported: a timeout context whose deadline is set later ' +
-      '(`cm.reschedule(...)`, `t.shift(...)`), a call inside an outer `asyncio.timeout(<seconds>)`, a timeout held in a ' +
+      'holds, and the request behind it never completes. Not reported: a timeout context that can still get a deadline ' +
+      '(`asyncio.timeout(None) as cm` followed by `cm.reschedule(...)`, or a context that is stored, returned or passed ' +
+      'on), a call inside an outer `asyncio.timeout(<seconds>)`, a call in a function whose own `timeout` / `delay` ' +
+      'parameter decides, a timeout held in a ' +
       "variable or parameter (the caller's choice), and `asyncio.wait(..., timeout=None)`, whose `None` is the default " +
       'and which returns what has finished rather than a single result.',
     bad: 'import asyncio\n\n\nasync def read_line(reader):\n    return await asyncio.wait_for(reader.readline(), timeout=None)\n',
@@ -93,8 +104,10 @@ const rule: Rule = {
     if (!name) return;
     const arg = deadlineArgument(model, call, name);
     if (arg.kind !== 'present' || !isNoneConstant(model, arg.node)) return;
-    if (name !== 'asyncio.wait_for' && rescheduledLater(model, call)) return;
+    if (name !== 'asyncio.wait_for' && mayBeRescheduled(call)) return;
     if (boundedByOuterScope(model, call)) return;
+    // `def ceil_timeout(delay): if delay is None: return timeout(None)`: the caller's None, passed on.
+    if (callerControlsTimeout(model, call, /timeout|delay|deadline/i)) return;
     const timeout = ctx.settings.defaultTimeout;
     const written = call.childForFieldName('function')!.text;
     const what = written.length <= 40 && !written.includes('\n') ? written : name;

@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { addKeywordArgument, timeoutState } from './_shared/timeouts.js';
+import { addKeywordArgument, callerControlsTimeout, timeoutState } from './_shared/timeouts.js';
 import { sessionHasDefaultTimeout } from './_shared/session-defaults.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'].map((m) => `requests.Session.${m}`);
@@ -62,6 +62,7 @@ const rule: Rule = {
     const fn = call.childForFieldName('function')!;
     const receiver = fn.childForFieldName('object')!;
     if (sessionHasDefaultTimeout(ctx.model, receiver)) return;
+    if (state.kind === 'missing' && callerControlsTimeout(ctx.model, call)) return;
     const timeout = ctx.settings.requestsTimeout;
     const what = callee(fn, info.method);
     const remedy =

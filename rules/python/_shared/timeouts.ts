@@ -64,13 +64,13 @@ export function removeArgument(argument: SyntaxNode): Edit | undefined {
  * (`if timeout is not None: ... else: create_connection(addr)`), and the fix belongs to the
  * caller that passes the timeout. A parameter that is never used is a forgotten one: not excused.
  */
-export function callerControlsTimeout(model: SemanticModel, call: SyntaxNode): boolean {
+export function callerControlsTimeout(model: SemanticModel, call: SyntaxNode, parameter: RegExp = /timeout/i): boolean {
   const fn = model.enclosingFunction(call);
   if (!fn || fn.type !== 'function_definition') return false;
   const names = new Set<string>();
   for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
     const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier');
-    if (id?.type === 'identifier' && /timeout/i.test(id.text)) names.add(id.text);
+    if (id?.type === 'identifier' && parameter.test(id.text)) names.add(id.text);
   }
   if (names.size === 0) return false;
   const body = fn.childForFieldName('body');
