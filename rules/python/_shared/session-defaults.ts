@@ -151,22 +151,48 @@ function configured(model: SemanticModel, list: Configuration[] | undefined): bo
 
 /**
  * True when the session value `expr` (the receiver of `.get()` ...) has a default timeout: its
- * class supplies one, or an adapter with one is mounted on it, or its `request` was replaced.
+ * class supplies one, or an adapter with one is mounted on it, or its `request` was replaced —
+ * on this name or attribute, or on a value it was assigned from (`self._session = session`
+ * after `session.request = partial(...)`; `sess = session or self._session`).
  */
 export function sessionHasDefaultTimeout(model: SemanticModel, expr: SyntaxNode): boolean {
-  const index = indexFor(model);
   const t = model.typeOf(expr);
   const cls = t ? model.classByQualifiedName(t) : undefined;
   if (cls) {
     if (classOverridesTimeout(model, cls)) return true;
+    const index = indexFor(model);
     for (const c of model.classChain(cls)) if (configured(model, index.byClass.get(c.qualifiedName))) return true;
   }
-  const key = keyOf(model, expr);
-  if (key?.kind === 'binding') return configured(model, index.byBinding.get(key.binding));
-  if (key?.kind === 'attribute') {
-    for (const c of model.classChain(key.owner)) {
-      if (configured(model, index.byAttribute.get(`${c.qualifiedName}\0${key.attr}`))) return true;
+  return valueConfigured(model, expr, new Set());
+}
+
+function valueConfigured(model: SemanticModel, expr: SyntaxNode, seen: Set<number>): boolean {
+  const n = unwrap(expr);
+  if (seen.has(n.id) || seen.size > 50) return false;
+  seen.add(n.id);
+  const index = indexFor(model);
+  switch (n.type) {
+    case 'conditional_expression':
+      return n.namedChildren.some((c, i) => i !== 1 && valueConfigured(model, c, seen));
+    case 'boolean_operator':
+      return [n.childForFieldName('left'), n.childForFieldName('right')].some((c) => !!c && valueConfigured(model, c, seen));
+    case 'identifier': {
+      const key = keyOf(model, n);
+      if (key?.kind !== 'binding') return false;
+      if (configured(model, index.byBinding.get(key.binding))) return true;
+      const b = key.binding;
+      return (b.kind === 'assign' || b.kind === 'with') && !!b.value && !b.destructured && valueConfigured(model, b.value, seen);
     }
+    case 'attribute': {
+      const key = keyOf(model, n);
+      if (key?.kind !== 'attribute') return false;
+      for (const c of model.classChain(key.owner)) {
+        if (configured(model, index.byAttribute.get(`${c.qualifiedName}\0${key.attr}`))) return true;
+        for (const b of c.attributes.get(key.attr) ?? []) if (b.value && valueConfigured(model, b.value, seen)) return true;
+      }
+      return false;
+    }
+    default:
+      return false;
   }
-  return false;
 }
