@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from './support.js';
 import { tempDir } from './integration-support.js';
@@ -46,6 +46,10 @@ test('pre-commit: the hook fails on a hazard, --fix hook repairs it, then the ho
   const rev = spawnSync('git', ['-C', REPO, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   const home = tempDir('pre-commit-home');
   const project = tempDir('pre-commit-project', {}, true);
+  // The hook environment holds a node_modules tree of ~100 MB: remove it when done.
+  t.after(() => {
+    for (const dir of [home, project]) rmSync(dir, { recursive: true, force: true });
+  });
   const env = cleanEnv({ PRE_COMMIT_HOME: home, HOME: process.env.HOME ?? home });
   writeFileSync(
     path.join(project, '.pre-commit-config.yaml'),
