@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types.js';
-import { classMayReleaseAttribute, consequence, lifetimeOf } from '../../src/lang/python/lifetime.js';
+import { classMayReleaseAttribute, consequence, lifetimeOf, withArticle } from '../../src/lang/python/lifetime.js';
 import { RESOURCE_TRIGGERS } from './_shared/resources.js';
 
 const CLOSERS = ['close', 'aclose', '__exit__', '__aexit__', 'shutdown', 'stop', '__del__'];
@@ -52,7 +52,7 @@ const rule: Rule = {
     ctx.report({
       node: call,
       message:
-        `\`${cls.name}\` keeps a ${s.label} on \`self.${attribute}\` but ${problem}: each instance leaks it, and ` +
+        `\`${cls.name}\` keeps ${withArticle(s.label)} on \`self.${attribute}\` but ${problem}: each instance leaks it, and ` +
         `${consequence(s)}. ${closer ? `Call \`${release}\` in \`${closer}()\`` : `Add a \`${s.asyncRelease ? 'aclose' : 'close'}()\` that calls \`${release}\`, with ${protocol} so callers can use \`${s.asyncWith ? 'async with' : 'with'}\``}.`,
     });
   },

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types.js';
-import { consequence, lifetimeOf } from '../../src/lang/python/lifetime.js';
+import { consequence, lifetimeOf, withArticle } from '../../src/lang/python/lifetime.js';
 import { creationText } from './_shared/resources.js';
 
 const rule: Rule = {
@@ -38,7 +38,7 @@ const rule: Rule = {
     ctx.report({
       node: call,
       message:
-        `\`with\` on a ${lt.spec.label} only commits or rolls back the transaction; it does NOT close the connection, so ` +
+        `\`with\` on ${withArticle(lt.spec.label)} only commits or rolls back the transaction; it does NOT close the connection, so ` +
         `${consequence(lt.spec)}. Use \`with contextlib.closing(${created}) as ${target}:\` (keeping \`with ${target}:\` ` +
         `inside for the transaction), or call \`${target}.close()\` in a \`finally:\` block.`,
       related: lt.withStatements.length ? [{ node: lt.withStatements[0].child(0)!, message: 'this `with` manages a transaction only' }] : undefined,

@@ -1,6 +1,6 @@
 // Shared by the resource-close rules (CL4xx): the trigger words and how a resource is named in
 // messages. The analysis itself lives in src/lang/python/lifetime.ts.
-import type { Lifetime } from '../../../src/lang/python/lifetime.js';
+import { withArticle, type Lifetime } from '../../../src/lang/python/lifetime.js';
 
 /**
  * Words one of which a file must contain for any resource to be recognised: the modules and
@@ -14,7 +14,7 @@ export const RESOURCE_TRIGGERS = [
 
 /** `` `session` (a requests.Session) `` or `` a requests.Session `` for an unnamed one. */
 export function describe(lt: Lifetime): string {
-  return lt.name ? `\`${lt.name}\` (a ${lt.spec.label})` : `this ${lt.spec.label}`;
+  return lt.name ? `\`${lt.name}\` (${withArticle(lt.spec.label)})` : `this ${lt.spec.label}`;
 }
 
 /** `requests.Session()` → the call's text when short, else the creator's name. */

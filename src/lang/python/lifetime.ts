@@ -9,7 +9,7 @@
 import type { SyntaxNode } from './tree.js';
 import type { ClassInfo, SemanticModel } from './model.js';
 import type { Binding, Scope } from './scopes.js';
-import { FUNCTION_TYPES, enclosingFunction, enclosingStatement, isAsyncFunction } from './context.js';
+import { FUNCTION_TYPES, decoratorsOf, enclosingFunction, enclosingStatement, isAsyncFunction } from './context.js';
 import { canonicalName } from './knowledge.js';
 
 // ---- what counts as a resource --------------------------------------------------------------
@@ -340,7 +340,11 @@ function analyse(model: SemanticModel, call: SyntaxNode, spec: ResourceSpec): Li
   lt.escapes = lt.uses.filter((u) => u.kind === 'escape');
   lt.withStatements = lt.uses.filter((u) => u.kind === 'with').map((u) => u.at);
   lt.fate = decideFate(lt);
-  if (lt.fate !== 'escapes' && expectedToRaise(model, statement, fn)) lt.fate = 'expected-to-raise';
+  // pytest runs a fixture's code after `yield` as teardown even when the test fails.
+  if (lt.fate === 'closed-not-in-finally' && lt.uses.some((u) => u.kind === 'yield') && isPytestFixture(model, fn)) lt.fate = 'finally';
+  if (lt.fate !== 'escapes' && (expectedToRaise(model, statement, fn) || (first.kind === 'discarded' && probedInTry(statement, fn)))) {
+    lt.fate = 'expected-to-raise';
+  }
   fillShape(lt);
   if (lt.fate === 'closed-not-in-finally') lt.mayRaiseBeforeRelease = mayRaiseBetween(lt);
   return lt;
@@ -396,6 +400,27 @@ function expectedToRaise(model: SemanticModel, stmt: SyntaxNode, fn: SyntaxNode)
   return false;
 }
 
+const FIXTURE_DECORATORS = new Set(['pytest.fixture', 'pytest.yield_fixture', 'pytest_asyncio.fixture']);
+
+function isPytestFixture(model: SemanticModel, fn: SyntaxNode): boolean {
+  return decoratorsOf(fn).some((d) => {
+    const target = d.type === 'call' ? d.childForFieldName('function') : d;
+    const q = target ? model.qualifiedName(target) : undefined;
+    return !!q && FIXTURE_DECORATORS.has(q);
+  });
+}
+
+/** A bare `socket.create_connection(addr)` statement in a `try` body with handlers: a probe expected to fail. */
+function probedInTry(stmt: SyntaxNode, fn: SyntaxNode): boolean {
+  let child = stmt;
+  for (let p = stmt.parent; p && p.id !== fn.id; child = p, p = p.parent) {
+    if (p.type === 'try_statement' && p.childForFieldName('body')?.id === child.id) {
+      return p.namedChildren.some((c) => c.type === 'except_clause' || c.type === 'except_group_clause');
+    }
+  }
+  return false;
+}
+
 /** The direct child of `block` that holds `node`, if any. */
 function statementIn(node: SyntaxNode, block: SyntaxNode): SyntaxNode | undefined {
   let n: SyntaxNode | null = node;
@@ -420,9 +445,35 @@ function mayRaiseBetween(lt: Lifetime): boolean {
     if (n.startIndex < start || n.startIndex >= end) continue;
     if (insideNestedFunction(n, lt.function!)) continue;
     if (swallowedBefore(n, first.at, lt.function!)) continue;
+    if (inHandlerOfTryAround(n, lt.expr, lt.function!)) continue;
+    if (isHarmlessAccessor(n, lt.name)) continue;
     return true;
   }
   return false;
+}
+
+/**
+ * `n` runs in an `except` handler of a `try` whose body holds the creation: either the creation
+ * failed (nothing to leak) or the try body raised after it, which is counted there.
+ */
+function inHandlerOfTryAround(n: SyntaxNode, creation: SyntaxNode, fn: SyntaxNode): boolean {
+  for (let p = n.parent; p && p.id !== fn.id; p = p.parent) {
+    if (p.type !== 'except_clause' && p.type !== 'except_group_clause') continue;
+    const body = p.parent?.type === 'try_statement' ? p.parent.childForFieldName('body') : null;
+    if (body && contains(body, creation)) return true;
+  }
+  return false;
+}
+
+/** Accessors on the resource that do not fail: `sock.fileno()`, `sock.gettimeout()`. */
+const HARMLESS_ACCESSORS = new Set(['fileno', 'gettimeout', 'getblocking']);
+
+function isHarmlessAccessor(n: SyntaxNode, name: string | undefined): boolean {
+  if (n.type !== 'call' || !name) return false;
+  const f = n.childForFieldName('function');
+  if (f?.type !== 'attribute') return false;
+  const obj = f.childForFieldName('object');
+  return obj?.type === 'identifier' && obj.text === name && HARMLESS_ACCESSORS.has(f.childForFieldName('attribute')?.text ?? '');
 }
 
 function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
@@ -553,9 +604,13 @@ function classify(model: SemanticModel, v: SyntaxNode, spec: ResourceSpec, fresh
       return escape('returned', p);
     case 'with_item':
       return use('with', withOf(p) ?? p);
-    case 'as_pattern':
-      if (p.parent?.type === 'with_item' && p.namedChild(0)?.id === n.id) return use('with', withOf(p.parent) ?? p);
+    case 'as_pattern': {
+      // `with (make() as x):` puts the as_pattern in parentheses.
+      let item = p.parent;
+      while (item?.type === 'parenthesized_expression') item = item.parent;
+      if (item?.type === 'with_item' && p.namedChild(0)?.id === n.id) return use('with', withOf(item) ?? p);
       return escape('unknown', p);
+    }
     case 'assignment': {
       if (p.childForFieldName('right')?.id !== n.id) return use('use', p);
       const left = p.childForFieldName('left');
@@ -755,6 +810,11 @@ function hasForeignBase(model: SemanticModel, cls: ClassInfo, seen: Set<number>)
 }
 
 // ---- words for messages ----------------------------------------------------------------------
+
+/** `a requests.Session`, `an asyncpg connection`. */
+export function withArticle(label: string): string {
+  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+}
 
 /** What piles up in production when this resource is never released. */
 export function consequence(spec: ResourceSpec): string {
