@@ -50,11 +50,6 @@ const WAITS: Record<string, Wait> = {
     what: 'waits on a thread condition',
     alternative: 'use an `asyncio.Condition`, or wait in a thread with `asyncio.to_thread`',
   },
-  'threading.Thread.join': {
-    params: ['timeout'],
-    what: 'waits for a thread to finish',
-    alternative: 'await it with `await asyncio.to_thread(thread.join)`',
-  },
   'queue.Queue.get': {
     params: ['block', 'timeout'],
     what: 'waits for an item from a thread queue',
@@ -109,7 +104,7 @@ const rule: Rule = {
       'Another blocking call is made directly inside an `async def`: `psutil.cpu_percent(interval=…)` and other psutil calls ' +
       'with an interval, blocking socket calls (`recv`, `send*`, `connect`, `accept`, `socket.create_connection`, DNS lookups ' +
       'such as `socket.gethostbyname`), `input()`, `concurrent.futures.Future.result()`, `threading` lock/event/condition ' +
-      'waits and `Thread.join()`, `queue.Queue.get()` without `block=False` — and any call listed in the `blocking-calls` setting.',
+      'waits, `queue.Queue.get()` without `block=False` — and any call listed in the `blocking-calls` setting.',
     why:
       'Each of these parks the calling thread until something else happens — an interval elapses, a peer sends bytes, ' +
       'another thread releases a lock or finishes. In a coroutine that thread is the event loop, so every other task of the ' +
@@ -156,6 +151,10 @@ const rule: Rule = {
     }
 
     if (SOCKET_FUNCTIONS.has(name)) {
+      // NI_NUMERICHOST / AI_NUMERICHOST: numeric addresses only, no resolver round trip.
+      const args = call.childForFieldName('arguments');
+      const flags = args?.descendantsOfType(['identifier', 'attribute']) ?? [];
+      if (flags.some((f) => /(^|\.)(NI|AI)_NUMERICHOST$/.test(model.qualifiedName(f) ?? f.text))) return;
       const dns = name !== 'socket.create_connection';
       return report(
         `\`${name}()\` ${dns ? 'resolves names synchronously (a DNS round trip, seconds when the resolver is slow)' : 'connects synchronously'} ` +

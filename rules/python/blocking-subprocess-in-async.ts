@@ -35,6 +35,26 @@ function nonBlockingWait(call: SyntaxNode, name: string, model: SemanticModel): 
   return parts.some((p) => (model.qualifiedName(p) ?? p.text).endsWith('WNOHANG'));
 }
 
+/**
+ * `proc = Popen(...)` whose `proc.wait` / `proc.communicate` is handed uncalled to something
+ * (`run_in_executor(None, proc.communicate)`): the process is driven from a thread, on purpose.
+ */
+function drivenFromThread(call: SyntaxNode, fn: SyntaxNode): boolean {
+  let n: SyntaxNode = call;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const assign = n.parent;
+  const target = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  if (target?.type !== 'identifier') return false;
+  for (const attr of fn.descendantsOfType('attribute')) {
+    if (attr.childForFieldName('object')?.text !== target.text) continue;
+    const m = attr.childForFieldName('attribute')?.text;
+    if (m !== 'wait' && m !== 'communicate') continue;
+    const parent = attr.parent;
+    if (!(parent?.type === 'call' && parent.childForFieldName('function')?.id === attr.id)) return true;
+  }
+  return false;
+}
+
 const rule: Rule = {
   code: 'CL504',
   name: 'blocking-subprocess-in-async',
@@ -72,6 +92,7 @@ const rule: Rule = {
         `\`${name}()\` runs a child process and blocks until it exits; inside \`async def\` that freezes the event loop ` +
         'for the whole run. Use `await asyncio.create_subprocess_exec(...)` (or `create_subprocess_shell`) and await it.';
     } else if (STARTERS.has(name) || ctx.model.matchInfo(site.info, STARTERS)) {
+      if (drivenFromThread(call, site.fn)) return;
       message =
         '`subprocess.Popen()` starts the child synchronously, and its pipes and `wait()` block the thread; inside `async def` ' +
         'they stall the event loop. Use `await asyncio.create_subprocess_exec(...)`, whose process object is awaitable.';

@@ -122,8 +122,27 @@ export function methodSet(expr: SyntaxNode, model: SemanticModel, depth = 0): Me
       }
       return unknownSet();
     }
+    case 'boolean_operator': {
+      // `methods or frozenset({...})`: either side may be the value; a falsy left falls through to the right.
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (n.childForFieldName('operator')?.type !== 'or' || !left || !right) return unknownSet();
+      const l = methodSet(left, model, depth + 1);
+      const r = methodSet(right, model, depth + 1);
+      return { ...union(l, r), every: r.every };
+    }
+    case 'conditional_expression': {
+      const [a, , b] = n.namedChildren;
+      if (!a || !b) return unknownSet();
+      return union(methodSet(a, model, depth + 1), methodSet(b, model, depth + 1));
+    }
     case 'identifier': {
       const b = model.lookup(n.text, n);
+      // A parameter's default is what callers get unless they pass their own list: follow it for
+      // the methods it names, but not for `None` (the caller is then expected to pass one).
+      if (b?.kind === 'param' && b.value && !b.annotation?.text.includes('Retry')) {
+        return { ...methodSet(b.value, model, depth + 1), every: false, complete: false };
+      }
       if (!b || b.kind !== 'assign' || !b.value || b.destructured) return unknownSet();
       if ((model.scopeOf(b.node).bindings.get(n.text)?.length ?? 0) !== 1) return unknownSet();
       return methodSet(b.value, model, depth + 1);
