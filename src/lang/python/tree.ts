@@ -9,9 +9,42 @@ export type Tree = ParserT.Tree;
 
 let parser: ParserT | undefined;
 
+const PARENTS = Symbol('conn-lint.parents');
+
+/**
+ * tree-sitter nodes do not store their parent: `node.parent` re-descends from the root, so a walk
+ * up the ancestors costs O(depth²) native calls, and the model and rules walk up a lot. Memoize
+ * each node's parent per tree, keyed by the node's identity words (no native call needed).
+ */
+function memoizeParent(Parser: typeof ParserT): void {
+  const proto = (Parser as unknown as { SyntaxNode: { prototype: object } }).SyntaxNode.prototype;
+  const original = Object.getOwnPropertyDescriptor(proto, 'parent');
+  if (!original?.get) return;
+  const get = original.get;
+  Object.defineProperty(proto, 'parent', {
+    configurable: true,
+    get(this: Record<number, number> & { tree: Record<symbol, Map<string, unknown>> }) {
+      const tree = this.tree;
+      let cache = tree[PARENTS];
+      if (!cache) {
+        cache = new Map();
+        Object.defineProperty(tree, PARENTS, { value: cache });
+      }
+      const key = `${this[0]}:${this[1]}`;
+      let p = cache.get(key);
+      if (p === undefined) {
+        p = get.call(this);
+        cache.set(key, p);
+      }
+      return p;
+    },
+  });
+}
+
 function getParser(): ParserT {
   if (!parser) {
     const Parser = require('tree-sitter') as typeof ParserT;
+    memoizeParent(Parser);
     const Python = require('tree-sitter-python');
     parser = new Parser();
     parser.setLanguage(Python);
