@@ -1,15 +1,14 @@
-import type { Fix, Rule } from '../../src/types.js';
-import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import type { SemanticModel } from '../../src/lang/python/model.js';
+import type { Rule } from '../../src/types.js';
 import { positionalArguments } from '../../src/lang/python/calls.js';
 import { loopCall } from './_shared/blocking.js';
+import { asyncSleepFix } from './_shared/fix-async.js';
 
 const rule: Rule = {
   code: 'CL502',
   name: 'time-sleep-in-async',
   category: 'sync-in-async',
   severity: 'error',
-  fixable: 'unsafe',
+  fixable: 'safe',
   triggers: ['async'],
   nodeTypes: ['call'],
   docs: {
@@ -21,10 +20,11 @@ const rule: Rule = {
     bad: 'import time\n\n\nasync def wait_for(job):\n    while not job.done():\n        time.sleep(1)\n',
     good: 'import asyncio\n\n\nasync def wait_for(job):\n    while not job.done():\n        await asyncio.sleep(1)\n',
     fix:
-      'When the call is a statement of its own with one positional argument and the module already imports `asyncio`, ' +
-      'replaces it with `await asyncio.sleep(<same argument>)`. Unsafe: the pause now lets other tasks run and can be ' +
-      'cancelled, so code that relied on nothing else happening during the sleep (shared state half-updated around it) ' +
-      'can behave differently. No fix is offered when `asyncio` would have to be imported.',
+      'Replaces the call with `await asyncio.sleep(<same argument>)`, adding `import asyncio` after the existing imports ' +
+      'when the module has none (an `import asyncio as aio` is reused). Safe when the call is a statement of its own: ' +
+      'the coroutine pauses exactly as long, it only stops holding up the other tasks. Unsafe inside a larger expression ' +
+      '(`return time.sleep(1)`), which now suspends partway through its evaluation. No fix inside a generator expression (an `await` ' +
+      'there makes it an async generator) or when the name `asyncio` means something else.',
     references: [
       'https://docs.python.org/3/library/asyncio-task.html#sleeping',
       'https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code',
@@ -41,22 +41,9 @@ const rule: Rule = {
       message:
         '`time.sleep()` inside `async def` blocks the event loop: for the whole pause no other task runs and every ' +
         'request this process is serving waits. Use `await asyncio.sleep(...)`.',
-      fix: sleepFix(call, args, allArgs, ctx.model),
+      fix: asyncSleepFix(ctx.model, call),
     });
   },
 };
-
-function sleepFix(call: SyntaxNode, args: SyntaxNode[], allArgs: SyntaxNode[], model: SemanticModel): Fix | null {
-  if (args.length !== 1 || allArgs.length !== 1) return null;
-  const stmt = call.parent;
-  if (stmt?.type !== 'expression_statement' || stmt.namedChildCount !== 1) return null;
-  const asyncio = model.lookup('asyncio', call);
-  if (asyncio?.kind !== 'import' || asyncio.imported !== 'asyncio') return null;
-  return {
-    applicability: 'unsafe',
-    message: 'Replace with `await asyncio.sleep(...)`',
-    edits: [{ start: call.startIndex, end: call.endIndex, text: `await asyncio.sleep(${args[0].text})` }],
-  };
-}
 
 export default rule;
