@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/types.js';
 import { loopCall } from './_shared/blocking.js';
+import { toThreadFix } from './_shared/fix-async.js';
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
 
@@ -28,6 +29,7 @@ const rule: Rule = {
   name: 'blocking-http-in-async',
   category: 'sync-in-async',
   severity: 'error',
+  fixable: 'unsafe',
   triggers: ['async'],
   nodeTypes: ['call'],
   docs: {
@@ -42,6 +44,13 @@ const rule: Rule = {
     good:
       'import httpx\n\n\nasync def profile(client: httpx.AsyncClient, user_id):\n' +
       '    resp = await client.get(f"https://api.example.com/users/{user_id}")\n    return resp.json()\n',
+    fix:
+      'Moves the call off the event loop: `requests.get(u, timeout=5)` becomes ' +
+      '`await asyncio.to_thread(requests.get, u, timeout=5)` (with `loop.run_in_executor` and `functools.partial` when ' +
+      '`target-version` is below 3.9), adding `import asyncio` if needed. Unsafe: the call now runs in a worker thread of ' +
+      'the default executor, so thread-local state differs, the thread pool bounds how many run at once, and cancelling ' +
+      'the coroutine no longer stops the request. Switching to an async client is better still, but is a larger change. ' +
+      'No fix for a call entered by `with` (its reads would still block) or inside a generator expression.',
     references: [
       'https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code',
       'https://www.python-httpx.org/async/',
@@ -58,6 +67,7 @@ const rule: Rule = {
       message:
         `\`${name}()\` is a blocking HTTP call inside \`async def\`: until the server answers, the event loop is frozen and ` +
         `every other request of this process waits. ${alternative(name)[0].toUpperCase()}${alternative(name).slice(1)}.`,
+      fix: toThreadFix(ctx.model, call, ctx.settings),
     });
   },
 };
