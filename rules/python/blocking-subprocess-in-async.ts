@@ -14,7 +14,6 @@ const RUNNERS = new Set([
   'os.system',
   'os.popen',
 ]);
-const STARTERS = new Set(['subprocess.Popen']);
 const WAITERS = new Set(['subprocess.Popen.wait', 'subprocess.Popen.communicate']);
 /** os.wait* and the position of their `options` argument (where `WNOHANG` makes them return at once). */
 const OS_WAIT: Record<string, string[] | null> = {
@@ -35,24 +34,18 @@ function nonBlockingWait(call: SyntaxNode, name: string, model: SemanticModel): 
   return parts.some((p) => (model.qualifiedName(p) ?? p.text).endsWith('WNOHANG'));
 }
 
-/**
- * `proc = Popen(...)` whose `proc.wait` / `proc.communicate` is handed uncalled to something
- * (`run_in_executor(None, proc.communicate)`): the process is driven from a thread, on purpose.
- */
-function drivenFromThread(call: SyntaxNode, fn: SyntaxNode): boolean {
-  let n: SyntaxNode = call;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  const assign = n.parent;
-  const target = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
-  if (target?.type !== 'identifier') return false;
-  for (const attr of fn.descendantsOfType('attribute')) {
-    if (attr.childForFieldName('object')?.text !== target.text) continue;
-    const m = attr.childForFieldName('attribute')?.text;
-    if (m !== 'wait' && m !== 'communicate') continue;
-    const parent = attr.parent;
-    if (!(parent?.type === 'call' && parent.childForFieldName('function')?.id === attr.id)) return true;
-  }
-  return false;
+const PIPE_READS = new Set(['read', 'readline', 'readlines', 'read1']);
+
+/** `proc.stdout.read()` / `proc.stderr.readline()` on a `subprocess.Popen`: a blocking pipe read. */
+function popenPipeRead(call: SyntaxNode, model: SemanticModel): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || !PIPE_READS.has(fn.childForFieldName('attribute')!.text)) return undefined;
+  const pipe = fn.childForFieldName('object');
+  if (pipe?.type !== 'attribute') return undefined;
+  const stream = pipe.childForFieldName('attribute')!.text;
+  if (stream !== 'stdout' && stream !== 'stderr') return undefined;
+  const owner = pipe.childForFieldName('object');
+  return owner && model.isSubclass(model.typeOf(owner), 'subprocess.Popen') ? `${stream}.${fn.childForFieldName('attribute')!.text}` : undefined;
 }
 
 const rule: Rule = {
@@ -65,7 +58,9 @@ const rule: Rule = {
   docs: {
     summary:
       'A child process is run or waited for synchronously directly inside an `async def`: `subprocess.run/call/check_call/' +
-      'check_output/getoutput/Popen`, `Popen.wait/communicate`, `os.system`, `os.popen`, `os.wait*` (without `WNOHANG`).',
+      'check_output/getoutput`, `Popen.wait/communicate` and reads from `Popen.stdout/stderr`, `os.system`, `os.popen`, ' +
+      '`os.wait*` (without `WNOHANG`). Creating a `Popen` only forks and execs, which is quick, and is not reported: a ' +
+      'process started that way and polled with `poll()` never blocks the loop.',
     why:
       '`subprocess.run` and friends wait for the child to exit, and `os.system`/`os.wait*` block the calling thread until ' +
       'it does. In a coroutine that thread is the event loop: for as long as the child runs — seconds for `ffmpeg` or `git`, ' +
@@ -84,18 +79,13 @@ const rule: Rule = {
   },
   visit(call, ctx) {
     const site = loopCall(call, ctx.model);
-    const name = site?.info.name;
-    if (!site || !name) return;
+    if (!site) return;
+    const name = site.info.name ?? '';
     let message: string | undefined;
     if (RUNNERS.has(name)) {
       message =
         `\`${name}()\` runs a child process and blocks until it exits; inside \`async def\` that freezes the event loop ` +
         'for the whole run. Use `await asyncio.create_subprocess_exec(...)` (or `create_subprocess_shell`) and await it.';
-    } else if (STARTERS.has(name) || ctx.model.matchInfo(site.info, STARTERS)) {
-      if (drivenFromThread(call, site.fn)) return;
-      message =
-        '`subprocess.Popen()` starts the child synchronously, and its pipes and `wait()` block the thread; inside `async def` ' +
-        'they stall the event loop. Use `await asyncio.create_subprocess_exec(...)`, whose process object is awaitable.';
     } else if (ctx.model.matchInfo(site.info, WAITERS)) {
       message =
         `\`Popen.${site.info.method ?? name.split('.').pop()}()\` blocks until the child exits, freezing the event loop meanwhile. ` +
@@ -104,6 +94,14 @@ const rule: Rule = {
       message =
         `\`${name}()\` blocks until a child process changes state, freezing the event loop meanwhile. Pass \`os.WNOHANG\` ` +
         'and poll, or let asyncio manage the child (`asyncio.create_subprocess_exec`).';
+    }
+    if (!message) {
+      const pipe = popenPipeRead(call, ctx.model);
+      if (pipe) {
+        message =
+          `\`Popen.${pipe}()\` waits for the child to write, blocking the event loop until it does. Start the process with ` +
+          '`asyncio.create_subprocess_exec(..., stdout=asyncio.subprocess.PIPE)` and `await proc.stdout.readline()`.';
+      }
     }
     if (message) ctx.report({ node: call, message });
   },
