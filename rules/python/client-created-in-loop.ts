@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types.js';
 import { enclosingLoop } from '../../src/lang/python/context.js';
-import { clientConstructed, clientFate, reuseAdvice } from './_shared/clients.js';
+import { mayConstructClient, clientConstructed, clientFate, reuseAdvice } from './_shared/clients.js';
 import { isRetryOrPollLoop } from './_shared/loops.js';
 
 const rule: Rule = {
@@ -35,10 +35,11 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
-    const name = clientConstructed(call, ctx.model);
-    if (!name) return;
+    if (!mayConstructClient(call, ctx.model)) return;
     const loop = enclosingLoop(call);
-    if (!loop || isRetryOrPollLoop(loop, call, ctx.model)) return;
+    if (!loop) return;
+    const name = clientConstructed(call, ctx.model);
+    if (!name || isRetryOrPollLoop(loop, call, ctx.model)) return;
     if (clientFate(call, ctx.model) !== 'used-here') return;
     const where = loop.type === 'for_statement' || loop.type === 'while_statement' ? 'loop' : 'comprehension';
     const called = call.childForFieldName('function')!.text;

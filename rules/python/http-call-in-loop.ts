@@ -1,6 +1,7 @@
 import type { Rule } from '../../src/types.js';
 import { enclosingLoop } from '../../src/lang/python/context.js';
 import { isRetryOrPollLoop } from './_shared/loops.js';
+import { mayCall } from './_shared/names.js';
 
 /** Module-level functions that build a throw-away Session/Client for each call. */
 const FUNCTIONS = new Set([
@@ -51,10 +52,11 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
-    const name = ctx.model.callMatches(call, FUNCTIONS);
-    if (!name) return;
+    if (!mayCall(call, ctx.model, FUNCTIONS, 'CL201', true)) return;
     const loop = enclosingLoop(call);
-    if (!loop || isRetryOrPollLoop(loop, call, ctx.model)) return;
+    if (!loop) return;
+    const name = ctx.model.callMatches(call, FUNCTIONS);
+    if (!name || isRetryOrPollLoop(loop, call, ctx.model)) return;
     const lib = name.split('.')[0];
     const holder = lib === 'requests' ? '`requests.Session()`' : '`httpx.Client()`';
     const method = name.split('.')[1];

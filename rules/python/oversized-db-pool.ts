@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/types.js';
+import { mayCall } from './_shared/names.js';
 import { MAX_SIZE_NAMES, MAX_SIZE_POOLS, SQLALCHEMY_NAMES, SQLALCHEMY_POOLS, numericSetting } from './_shared/db-pools.js';
 
 const rule: Rule = {
@@ -38,6 +39,7 @@ const rule: Rule = {
   },
   visit(call, ctx) {
     const limit = Number(ctx.options['max-pool-size'] ?? 100);
+    if (!mayCall(call, ctx.model, [...SQLALCHEMY_NAMES, ...MAX_SIZE_NAMES], 'db-pools', true)) return;
     const sqla = ctx.model.callMatches(call, SQLALCHEMY_NAMES);
     if (sqla) {
       const params = SQLALCHEMY_POOLS[sqla];

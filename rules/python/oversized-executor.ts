@@ -3,6 +3,7 @@ import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import { FUNCTION_TYPES, unwrap } from '../../src/lang/python/context.js';
 import { positionalArguments } from '../../src/lang/python/calls.js';
+import { mayCall } from './_shared/names.js';
 
 /** Pool constructors → [the name whose signature applies, the size parameter, what it holds]. */
 const POOLS: Record<string, [string, string, string]> = {
@@ -115,6 +116,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
+    if (!mayCall(call, ctx.model, POOL_NAMES, 'CL303', true)) return;
     const name = ctx.model.callMatches(call, POOL_NAMES);
     if (!name) return;
     const [signature, param, unit] = POOLS[name];

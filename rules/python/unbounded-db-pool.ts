@@ -1,5 +1,6 @@
 import type { Fix, Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
+import { mayCall } from './_shared/names.js';
 import { SQLALCHEMY_NAMES, SQLALCHEMY_POOLS, numericSetting } from './_shared/db-pools.js';
 
 function replaceWith(node: SyntaxNode, text: string, what: string): Fix {
@@ -36,6 +37,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
+    if (!mayCall(call, ctx.model, SQLALCHEMY_NAMES, 'sqlalchemy-pools', true)) return;
     const name = ctx.model.callMatches(call, SQLALCHEMY_NAMES);
     if (!name) return;
     const params = SQLALCHEMY_POOLS[name];

@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/types.js';
+import { mayCall } from './_shared/names.js';
 import { COLLECTORS, collectedExpressions, coroutineBound, fanoutSources } from './_shared/fanout.js';
 
 const rule: Rule = {
@@ -6,7 +7,9 @@ const rule: Rule = {
   name: 'unbounded-gather',
   category: 'bounded-pool',
   severity: 'warning',
-  triggers: ['gather', 'wait', 'as_completed'],
+  // asyncio's collectors are reached through an import naming `asyncio`, or from inside the asyncio
+  // package through its `tasks` module.
+  triggers: ['asyncio', 'tasks'],
   nodeTypes: ['call'],
   docs: {
     summary:
@@ -34,6 +37,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
+    if (!mayCall(call, ctx.model, COLLECTORS, 'collectors', true)) return;
     const name = ctx.model.callMatches(call, COLLECTORS);
     if (!name) return;
     for (const expr of collectedExpressions(call, name, ctx.model)) {

@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/types.js';
 import { addKeywordArgument } from './_shared/timeouts.js';
+import { mayCall } from './_shared/names.js';
 
 const CONNECTORS = new Set([
   'aiohttp.TCPConnector',
@@ -41,6 +42,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
+    if (!mayCall(call, ctx.model, [...CONNECTORS, ...LIMITS], 'CL304', true)) return;
     const name = ctx.model.callMatches(call, CONNECTORS) ?? ctx.model.callMatches(call, LIMITS);
     if (!name) return;
     const isLimits = LIMITS.has(name);

@@ -3,6 +3,7 @@
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
 import { enclosingFunction, isInside } from '../../../src/lang/python/context.js';
+import { mayCall } from './names.js';
 
 /** Constructors of clients that own a connection pool, with the name messages use. */
 export const CLIENT_CONSTRUCTORS = new Map<string, string>([
@@ -28,9 +29,15 @@ export function reuseAdvice(name: string): string {
   return `one \`${name.split('.').pop()}()\``;
 }
 
+/** Cheap syntactic check: false when the call cannot construct a client. */
+export function mayConstructClient(call: SyntaxNode, model: SemanticModel): boolean {
+  return mayCall(call, model, CLIENT_NAMES, 'clients', true);
+}
+
 /** The client class a call constructs (user subclasses included), or undefined. */
 export function clientConstructed(call: SyntaxNode, model: SemanticModel): string | undefined {
   if (call.type !== 'call') return undefined;
+  if (!mayCall(call, model, CLIENT_NAMES, 'clients', true)) return undefined;
   return model.callMatches(call, CLIENT_NAMES);
 }
 

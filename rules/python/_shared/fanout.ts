@@ -7,6 +7,7 @@ import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
 import { COMPREHENSION_TYPES, decoratorsOf, enclosingFunction, enclosingLoop, FUNCTION_TYPES, isInside, unwrap } from '../../../src/lang/python/context.js';
 import { positionalArguments } from '../../../src/lang/python/calls.js';
+import { mayCall } from './names.js';
 
 /** Types whose `async with x:` / `await x.acquire()` bounds how many coroutines run the guarded code. */
 export const LIMITER_TYPES = new Set([
@@ -46,6 +47,7 @@ const DRAINS = new Set(['asyncio.wait', 'asyncio.gather', 'asyncio.as_completed'
 /** Calls that collect awaitables to wait for them all. */
 export const COLLECTORS = new Set(['asyncio.gather', 'asyncio.wait', 'asyncio.as_completed']);
 
+const SPAWN_NAMES = ['asyncio.create_task', 'asyncio.ensure_future', 'start_soon'];
 const LOOP_FACTORIES = new Set(['asyncio.get_event_loop', 'asyncio.get_running_loop', 'asyncio.new_event_loop', 'asyncio.events.get_event_loop', 'asyncio.events.get_running_loop']);
 const TASK_GROUP_FACTORIES = new Set(['anyio.create_task_group', 'trio.open_nursery']);
 
@@ -552,7 +554,7 @@ function isQueueWait(call: SyntaxNode): boolean {
 /** What a call spawns: the coroutine (or function reference) it starts as a task, if it is a spawn. */
 export function spawnedCoroutine(call: SyntaxNode, model: SemanticModel): { coroutine: SyntaxNode; how: string } | undefined {
   const target = call.childForFieldName('function');
-  if (!target) return undefined;
+  if (!target || !mayCall(call, model, SPAWN_NAMES, 'spawns')) return undefined;
   const name = model.resolveCall(call).name;
   const first = positionalArguments(call)[0];
   if (!first) return undefined;
