@@ -4,7 +4,7 @@
 // loop, with, finally) live in context.ts and are re-exported here.
 import { parsePython, type SyntaxNode, type Tree } from './tree.js';
 import { buildScope, type Binding, type ModuleLocation, type Scope } from './scopes.js';
-import { enclosingScopeNode, enclosingFunction, unwrap } from './context.js';
+import { enclosingScopeNode, enclosingFunction, isInside, unwrap } from './context.js';
 import { BUILTINS, KNOWN_CLASSES, RETURN_TYPES, SIGNATURES, canonicalName } from './knowledge.js';
 import { argumentOf, type ArgumentLookup } from './calls.js';
 
@@ -100,8 +100,16 @@ export class SemanticModel {
     if (scope.globals.has(name)) scope = this.scopeFor(this.root);
     for (; scope; scope = scope.parent) {
       if (scope !== own && scope.kind === 'class') continue;
-      const list = scope.bindings.get(name);
+      let list = scope.bindings.get(name);
       if (!list || !list.length) continue;
+      if (list.some((b) => b.container)) {
+        // A comprehension's variable: the innermost comprehension holding `at` binds it; outside
+        // its comprehension it does not exist.
+        const inside = list.filter((b) => b.container && isInside(at, b.container));
+        if (inside.length) return inside.reduce((a, b) => (b.container!.startIndex >= a.container!.startIndex ? b : a));
+        list = list.filter((b) => !b.container);
+        if (!list.length) continue;
+      }
       if (scope === own) {
         let best: Binding | undefined;
         for (const b of list) if (b.start < at.startIndex && (!best || b.start > best.start)) best = b;

@@ -30,6 +30,8 @@ export interface Binding {
   asyncWith?: boolean;
   /** Part of a tuple/list target (`a, b = ...`): the value is not this name's own. */
   destructured?: boolean;
+  /** A comprehension's own variable: visible only inside this comprehension node. */
+  container?: SyntaxNode;
   start: number;
 }
 
@@ -170,7 +172,10 @@ function visit(n: SyntaxNode, scope: Scope, where: ModuleLocation): void {
     case 'for_statement':
     case 'for_in_clause': {
       const left = n.childForFieldName('left');
-      if (left) bindTarget(left, scope, 'for', n.childForFieldName('right') ?? undefined, undefined, true);
+      if (left) {
+        const container = n.type === 'for_in_clause' ? n.parent ?? undefined : undefined;
+        bindTarget(left, scope, 'for', n.childForFieldName('right') ?? undefined, undefined, true, container);
+      }
       collect(n, scope, where);
       return;
     }
@@ -214,10 +219,11 @@ function bindTarget(
   value: SyntaxNode | undefined,
   annotation: SyntaxNode | undefined,
   destructured: boolean,
+  container?: SyntaxNode,
 ): void {
   switch (t.type) {
     case 'identifier':
-      scope.add({ name: t.text, kind, node: t, value, annotation, destructured, start: t.startIndex });
+      scope.add({ name: t.text, kind, node: t, value, annotation, destructured, container, start: t.startIndex });
       return;
     case 'pattern_list':
     case 'tuple_pattern':
@@ -225,11 +231,11 @@ function bindTarget(
     case 'tuple':
     case 'list':
     case 'parenthesized_expression':
-      for (const c of t.namedChildren) bindTarget(c, scope, kind, value, undefined, true);
+      for (const c of t.namedChildren) bindTarget(c, scope, kind, value, undefined, true, container);
       return;
     case 'list_splat_pattern':
     case 'list_splat':
-      for (const c of t.namedChildren) bindTarget(c, scope, kind, value, undefined, true);
+      for (const c of t.namedChildren) bindTarget(c, scope, kind, value, undefined, true, container);
       return;
     default:
       // attribute and subscript targets bind no name.
