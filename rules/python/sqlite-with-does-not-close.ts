@@ -7,7 +7,7 @@ const rule: Rule = {
   name: 'sqlite-with-does-not-close',
   category: 'resource-close',
   severity: 'error',
-  triggers: ['sqlite3', 'psycopg2', 'connect'],
+  triggers: ['sqlite3', 'psycopg2'],
   nodeTypes: ['call'],
   docs: {
     summary:

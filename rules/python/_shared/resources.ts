@@ -3,13 +3,15 @@
 import { withArticle, type Lifetime } from '../../../src/lang/python/lifetime.js';
 
 /**
- * Words one of which a file must contain for any resource to be recognised: the modules and
- * class names of every creator in lifetime.ts (relative imports inside those packages still
- * spell the class or function name).
+ * Words one of which a file must contain for any resource to be recognised. A creator is reached
+ * through an import that spells its module (`requests`, `sqlite3`, `socket`, ...), an annotation
+ * or base class that does, or, inside the library itself, a relative import that spells the
+ * class (`Session`, `Client`, `Executor`, ...). Broad words such as `connect` or `stream` are
+ * not needed: the module name is always there too.
  */
 export const RESOURCE_TRIGGERS = [
-  'requests', 'httpx', 'aiohttp', 'Session', 'session', 'Client', 'Connector', 'Executor', 'socket', 'connect',
-  'acquire', 'PoolManager', 'ProxyManager', 'sqlalchemy', 'asyncpg', 'psycopg', 'sqlite3', 'urllib3',
+  'requests', 'httpx', 'aiohttp', 'Session', 'Client', 'Connector', 'Executor', 'socket', 'PoolManager', 'ProxyManager',
+  'sqlalchemy', 'sessionmaker', 'asyncpg', 'psycopg', 'sqlite3', 'urllib3',
 ];
 
 /** `` `session` (a requests.Session) `` or `` a requests.Session `` for an unnamed one. */

@@ -656,6 +656,10 @@ function classify(model: SemanticModel, v: SyntaxNode, spec: ResourceSpec, fresh
       if (!call || call.type !== 'call') return escape('passed', p);
       return classifyArgument(model, v, n, call, fn);
     }
+    case 'call':
+      // Calling it (`registry()` on a scoped_session) uses it.
+      if (p.childForFieldName('function')?.id === n.id && wrapping === 'none') return fresh ? { kind: 'inline', at: p } : use('use', p);
+      return escape('unknown', p);
     case 'subscript':
       if (p.childForFieldName('value')?.id === n.id) return fresh ? { kind: 'inline', at: p } : use('use', p);
       return escape('container', p);
