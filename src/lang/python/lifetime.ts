@@ -106,6 +106,7 @@ const STREAM_CALLS = new Set(
 const STREAM_SPEC: SpecData = { label: 'streamed requests.Response', family: 'streamed-response', release: 'close', ...SYNC };
 
 const CREATOR_NAMES = new Set(Object.keys(CREATORS));
+const UNBOUND_SESSIONS = new Set(['sqlalchemy.orm.Session', 'sqlalchemy.ext.asyncio.AsyncSession']);
 
 /** Every method that releases some resource (a lenient set: a release is never a leak). */
 const RELEASE_METHODS = new Set(['close', 'aclose', 'shutdown', 'release', 'remove', 'clear', 'terminate', 'dispose', '__exit__', '__aexit__']);
@@ -142,6 +143,8 @@ function computeSpec(model: SemanticModel, call: SyntaxNode): ResourceSpec | und
   const canonical = canonicalName(info.name);
   const creator = model.matchInfo(info, CREATOR_NAMES) ?? (canonical !== info.name && CREATOR_NAMES.has(canonical) ? canonical : undefined);
   if (creator) {
+    // `Session()` with no engine bound cannot check out a connection (a scratch session for merge/expunge).
+    if (UNBOUND_SESSIONS.has(creator) && !call.childForFieldName('arguments')?.namedChildren.some((a) => a.type !== 'comment')) return undefined;
     const spec: ResourceSpec = { creator, ...CREATORS[creator] };
     if (spec.family === 'pooled-connection') {
       const fn = call.childForFieldName('function');
@@ -466,7 +469,7 @@ function inHandlerOfTryAround(n: SyntaxNode, creation: SyntaxNode, fn: SyntaxNod
 }
 
 /** Accessors on the resource that do not fail: `sock.fileno()`, `sock.gettimeout()`. */
-const HARMLESS_ACCESSORS = new Set(['fileno', 'gettimeout', 'getblocking']);
+const HARMLESS_ACCESSORS = new Set(['fileno', 'gettimeout', 'getblocking', 'cursor']);
 
 function isHarmlessAccessor(n: SyntaxNode, name: string | undefined): boolean {
   if (n.type !== 'call' || !name) return false;
@@ -656,6 +659,9 @@ function classify(model: SemanticModel, v: SyntaxNode, spec: ResourceSpec, fresh
       if (!call || call.type !== 'call') return escape('passed', p);
       return classifyArgument(model, v, n, call, fn);
     }
+    case 'delete_statement':
+      // `del conn` drops the last reference on purpose; CPython closes it there.
+      return escape('unknown', p);
     case 'call':
       // Calling it (`registry()` on a scoped_session) uses it.
       if (p.childForFieldName('function')?.id === n.id && wrapping === 'none') return fresh ? { kind: 'inline', at: p } : use('use', p);
@@ -678,7 +684,6 @@ function classify(model: SemanticModel, v: SyntaxNode, spec: ResourceSpec, fresh
     case 'while_statement':
     case 'assert_statement':
     case 'interpolation':
-    case 'delete_statement':
     case 'conditional_expression':
       return fresh ? escape('unknown', p) : use('use', p);
     default:
