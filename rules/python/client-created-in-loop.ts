@@ -1,7 +1,33 @@
-import type { Rule } from '../../src/types.js';
-import { enclosingLoop } from '../../src/lang/python/context.js';
+import type { Rule, RuleContext } from '../../src/types.js';
+import type { SyntaxNode } from '../../src/lang/python/tree.js';
+import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
+import { webHandlerOf } from '../../src/lang/python/handlers.js';
 import { mayConstructClient, clientConstructed, clientFate, reuseAdvice } from './_shared/clients.js';
-import { isRetryOrPollLoop } from './_shared/loops.js';
+import { isConditional, isRetryOrPollLoop, perItemCallers } from './_shared/loops.js';
+
+/** `async def fetch(url): async with ClientSession() as s: ...` called once per item of a loop elsewhere. */
+function reportHelper(call: SyntaxNode, ctx: RuleContext): void {
+  const fn = enclosingFunction(call);
+  if (!fn || fn.type !== 'function_definition' || isConditional(call, fn)) return;
+  const name = clientConstructed(call, ctx.model);
+  if (!name || clientFate(call, ctx.model) !== 'used-here') return;
+  // A request handler is reported by client-created-per-request.
+  if (webHandlerOf(fn, ctx.model)) return;
+  const callers = perItemCallers(fn, ctx.model);
+  if (!callers.length) return;
+  const fname = fn.childForFieldName('name')!.text;
+  const called = call.childForFieldName('function')!.text;
+  const shown = called.length <= 40 ? called : name;
+  const line = callers[0].startPosition.row + 1;
+  ctx.report({
+    node: call,
+    message:
+      `\`${shown}()\` is built on every call of \`${fname}()\`, which runs once per item of a loop (line ${line}), so a ` +
+      `new connection pool is built and thrown away per item: every request pays a TCP/TLS handshake and leaves sockets ` +
+      `in TIME_WAIT. Create ${reuseAdvice(name)} in the caller, before the loop, and pass it to \`${fname}()\`.`,
+    related: callers.map((c) => ({ node: c, message: `\`${fname}()\` runs once per item here` })),
+  });
+}
 
 const rule: Rule = {
   code: 'CL202',
@@ -37,7 +63,10 @@ const rule: Rule = {
   visit(call, ctx) {
     if (!mayConstructClient(call, ctx.model)) return;
     const loop = enclosingLoop(call);
-    if (!loop) return;
+    if (!loop) {
+      reportHelper(call, ctx);
+      return;
+    }
     const name = clientConstructed(call, ctx.model);
     if (!name || isRetryOrPollLoop(loop, call, ctx.model)) return;
     if (clientFate(call, ctx.model) !== 'used-here') return;

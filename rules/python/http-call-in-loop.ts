@@ -1,6 +1,7 @@
-import type { Rule } from '../../src/types.js';
-import { enclosingLoop } from '../../src/lang/python/context.js';
-import { isRetryOrPollLoop } from './_shared/loops.js';
+import type { Rule, RuleContext } from '../../src/types.js';
+import type { SyntaxNode } from '../../src/lang/python/tree.js';
+import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
+import { isConditional, isRetryOrPollLoop, perItemCallers } from './_shared/loops.js';
 import { mayCall } from './_shared/names.js';
 
 /** Module-level functions that build a throw-away Session/Client for each call. */
@@ -23,6 +24,32 @@ const FUNCTIONS = new Set([
   'httpx.request',
   'httpx.stream',
 ]);
+
+function advice(name: string): { holder: string; method: string } {
+  const lib = name.split('.')[0];
+  return { holder: lib === 'requests' ? '`requests.Session()`' : '`httpx.Client()`', method: name.split('.')[1] };
+}
+
+/** `def fetch(url): return requests.get(url)` called once per item of a loop elsewhere in the module. */
+function reportHelper(call: SyntaxNode, ctx: RuleContext): void {
+  const fn = enclosingFunction(call);
+  if (!fn || fn.type !== 'function_definition' || isConditional(call, fn)) return;
+  const name = ctx.model.callMatches(call, FUNCTIONS);
+  if (!name) return;
+  const callers = perItemCallers(fn, ctx.model);
+  if (!callers.length) return;
+  const { holder, method } = advice(name);
+  const fname = fn.childForFieldName('name')!.text;
+  const line = callers[0].startPosition.row + 1;
+  ctx.report({
+    node: call,
+    message:
+      `\`${name}()\` opens a new connection (TCP and TLS handshake) on every call, and \`${fname}()\` is called once per ` +
+      `item of a loop (line ${line}), so each item pays a handshake and leaves a socket in TIME_WAIT. Create one ${holder} ` +
+      `in the caller, pass it to \`${fname}()\` and call \`.${method}()\` on it.`,
+    related: callers.map((c) => ({ node: c, message: `\`${fname}()\` runs once per item here` })),
+  });
+}
 
 const rule: Rule = {
   code: 'CL201',
@@ -54,12 +81,13 @@ const rule: Rule = {
   visit(call, ctx) {
     if (!mayCall(call, ctx.model, FUNCTIONS, 'CL201', true)) return;
     const loop = enclosingLoop(call);
-    if (!loop) return;
+    if (!loop) {
+      reportHelper(call, ctx);
+      return;
+    }
     const name = ctx.model.callMatches(call, FUNCTIONS);
     if (!name || isRetryOrPollLoop(loop, call, ctx.model)) return;
-    const lib = name.split('.')[0];
-    const holder = lib === 'requests' ? '`requests.Session()`' : '`httpx.Client()`';
-    const method = name.split('.')[1];
+    const { holder, method } = advice(name);
     const where = loop.type === 'for_statement' || loop.type === 'while_statement' ? 'loop' : 'comprehension';
     ctx.report({
       node: call,

@@ -85,7 +85,8 @@ const rule: Rule = {
       'sockets and file descriptors run out ("Too many open files"), the upstream is flooded and memory grows with the ' +
       'input. Acquire an `asyncio.Semaphore` inside the task\'s coroutine (or before spawning), drain with ' +
       '`asyncio.wait(..., return_when=FIRST_COMPLETED)` as you go, or use a fixed number of workers reading a queue. ' +
-      'Loops over a fixed handful or `range(n)` (a worker pool), `while` accept loops, and tasks later passed to ' +
+      'Loops over a fixed handful or `range(n)` (a worker pool), `while` and `async for` loops that consume a stream ' +
+      '(one task per accepted connection or message is how servers work), and tasks later passed to ' +
       '`gather`/`wait` (reported by unbounded-gather) are not reported.',
     bad:
       'import asyncio\n\n\nasync def fetch(session, url):\n    async with session.get(url) as resp:\n        return await resp.text()\n\n\n' +
@@ -105,7 +106,9 @@ const rule: Rule = {
     const spawn = spawnedCoroutine(call, ctx.model);
     if (!spawn) return;
     const loop = enclosingLoop(call);
-    if (!loop || loop.type === 'while_statement') return;
+    // `while` and `async for` loops consume a stream (accepted connections, messages) as it
+    // arrives: one task per item is how servers work, not a batch fan-out.
+    if (!loop || loop.type === 'while_statement' || (loop.type === 'for_statement' && loop.child(0)?.type === 'async')) return;
     const src = loopSource(loop, spawn.coroutine, ctx.model);
     if (src.fixed || src.drained) return;
     const bound = coroutineBound(spawn.coroutine, ctx.model, src.loopVars, spawn.how.endsWith('start_soon()'));

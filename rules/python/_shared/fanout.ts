@@ -53,6 +53,9 @@ const TASK_GROUP_FACTORIES = new Set(['anyio.create_task_group', 'trio.open_nurs
 
 // ---- sizes ---------------------------------------------------------------------------------
 
+/** A `range()` longer than this is not "a fixed handful". */
+const MAX_FIXED = 100;
+
 const SAME_SIZE_FUNCTIONS = new Set(['enumerate', 'sorted', 'reversed', 'list', 'tuple', 'set', 'frozenset', 'iter', 'dict']);
 const SAME_SIZE_METHODS = new Set(['items', 'keys', 'values', 'copy']);
 const MUTATORS = new Set(['append', 'extend', 'add', 'update', 'insert', 'appendleft', 'extendleft', 'setdefault']);
@@ -87,7 +90,13 @@ export function isFixedSize(expr: SyntaxNode, model: SemanticModel, depth = 0): 
       const fn = n.childForFieldName('function')!;
       const name = model.qualifiedName(fn);
       const args = positionalArguments(n);
-      if (name === 'range') return !args.some((a) => containsLen(a, model));
+      if (name === 'range') {
+        // `range(n_workers)`, `range(min(LIMIT, len(xs)))`: a count; `range(len(xs))`: the input's size.
+        return !args.some((a) => {
+          const c = countOf(a, model);
+          return c.kind === 'input' || (c.kind === 'const' && c.value > MAX_FIXED);
+        });
+      }
       if (name === 'zip') return args.some((a) => isFixedSize(a, model, depth + 1));
       if (name === 'itertools.islice' || name === 'itertools.repeat') return args.length >= 2;
       if (name && SAME_SIZE_FUNCTIONS.has(name)) return args.length > 0 && isFixedSize(args[0], model, depth + 1);
@@ -108,6 +117,13 @@ export function isFixedSize(expr: SyntaxNode, model: SemanticModel, depth = 0): 
           if (fname && namesABatch(fname)) return true;
         }
         return false;
+      }
+      if (b.kind === 'param') {
+        // `async def _probe_batch(session, hostnames)`: the caller hands over one chunk.
+        let fn: SyntaxNode | null = b.node.parent;
+        while (fn && fn.type !== 'function_definition' && fn.type !== 'lambda') fn = fn.parent;
+        const fname = fn?.type === 'function_definition' ? fn.childForFieldName('name')?.text : undefined;
+        return !!fname && namesABatch(fname);
       }
       if (b.kind !== 'assign' || !b.value || b.destructured) return false;
       if (isMutated(n.text, b.node, model)) return false;
@@ -145,24 +161,6 @@ function sliceHasUpperBound(slice: SyntaxNode): boolean {
   return false;
 }
 
-/** True when the expression calls `len(...)`, directly or through a local bound to it. */
-export function containsLen(expr: SyntaxNode, model: SemanticModel, depth = 0): boolean {
-  if (depth > 4) return false;
-  const walk = (n: SyntaxNode): boolean => {
-    if (n.type === 'call' && model.qualifiedName(n.childForFieldName('function')!) === 'len') return true;
-    if (n.type === 'identifier') {
-      const b = model.lookup(n.text, n);
-      if (b?.kind === 'assign' && b.value && !b.destructured && b.value.id !== n.id && !isInside(n, b.value)) {
-        return containsLen(b.value, model, depth + 1);
-      }
-      return false;
-    }
-    if (FUNCTION_TYPES.has(n.type)) return false;
-    return n.namedChildren.some(walk);
-  };
-  return walk(expr);
-}
-
 /** True when the name bound at `bound` is changed in place or re-bound by `+=` in its scope. */
 function isMutated(name: string, bound: SyntaxNode, model: SemanticModel): boolean {
   const scope = model.scopeOf(bound);
@@ -194,6 +192,93 @@ export function targetNames(target: SyntaxNode | null): Set<string> {
   };
   if (target) walk(target);
   return out;
+}
+
+// ---- counts --------------------------------------------------------------------------------
+
+/**
+ * The number an expression gives (a pool size, a `range()` bound): a constant, one that grows with
+ * an input (`len(xs)`, unless capped by `min(..., 32)`), or unknown (a parameter, a setting).
+ */
+export type Count = { kind: 'const'; value: number } | { kind: 'input'; node: SyntaxNode } | { kind: 'other' };
+
+export function countOf(expr: SyntaxNode, model: SemanticModel, depth = 0) : Count {
+  if (depth > 6) return { kind: 'other' };
+  const n = unwrap(expr);
+  const c = model.constantValue(n);
+  if (typeof c === 'number') return { kind: 'const', value: c };
+  switch (n.type) {
+    case 'call': {
+      const name = model.qualifiedName(n.childForFieldName('function')!);
+      const args = positionalArguments(n);
+      if (name === 'len') {
+        // `len(HOSTS)` of a literal is a constant; of anything else it grows with the input.
+        const size = args[0] ? literalLength(args[0], model) : undefined;
+        return size !== undefined ? { kind: 'const', value: size } : { kind: 'input', node: n };
+      }
+      if (name === 'int' || name === 'round' || name === 'math.ceil' || name === 'math.floor') {
+        return args[0] ? countOf(args[0], model, depth + 1) : { kind: 'other' };
+      }
+      if (name === 'min') {
+        // Any bounded argument caps the result.
+        const sizes = args.map((a) => countOf(a, model, depth + 1));
+        const consts = sizes.filter((s): s is { kind: 'const'; value: number } => s.kind === 'const');
+        if (consts.length) return { kind: 'const', value: Math.min(...consts.map((s) => s.value)) };
+        return sizes.find((s) => s.kind === 'input') && sizes.every((s) => s.kind === 'input') ? sizes[0] : { kind: 'other' };
+      }
+      if (name === 'max') {
+        const sizes = args.map((a) => countOf(a, model, depth + 1));
+        const input = sizes.find((s) => s.kind === 'input');
+        if (input) return input;
+        if (sizes.length && sizes.every((s) => s.kind === 'const')) {
+          return { kind: 'const', value: Math.max(...sizes.map((s) => (s as { value: number }).value)) };
+        }
+        return { kind: 'other' };
+      }
+      return { kind: 'other' };
+    }
+    case 'binary_operator': {
+      const op = n.childForFieldName('operator')?.type;
+      const l = countOf(n.childForFieldName('left')!, model, depth + 1);
+      const r = countOf(n.childForFieldName('right')!, model, depth + 1);
+      if (l.kind === 'input' && (op === '+' || op === '*' || op === '-' || op === '//' || op === '/')) return l;
+      if (r.kind === 'input' && (op === '+' || op === '*')) return r;
+      return { kind: 'other' };
+    }
+    case 'conditional_expression': {
+      const [a, , b] = n.namedChildren;
+      const sa = a ? countOf(a, model, depth + 1) : { kind: 'other' as const };
+      const sb = b ? countOf(b, model, depth + 1) : { kind: 'other' as const };
+      if (sa.kind === 'input') return sa;
+      if (sb.kind === 'input') return sb;
+      if (sa.kind === 'const' && sb.kind === 'const') return { kind: 'const', value: Math.max(sa.value, sb.value) };
+      return { kind: 'other' };
+    }
+    case 'identifier': {
+      const b = model.lookup(n.text, n);
+      if (!b || b.kind !== 'assign' || !b.value || b.destructured || FUNCTION_TYPES.has(b.value.type)) return { kind: 'other' };
+      // Only a name bound once in its scope has one value.
+      if ((model.scopeOf(b.node).bindings.get(n.text)?.length ?? 0) !== 1) return { kind: 'other' };
+      const s = countOf(b.value, model, depth + 1);
+      return s.kind === 'input' ? { kind: 'input', node: s.node } : s;
+    }
+    default:
+      return { kind: 'other' };
+  }
+}
+
+/** The number of elements of a literal (or a name bound once to one), when it has no splat. */
+function literalLength(expr: SyntaxNode, model: SemanticModel, depth = 0): number | undefined {
+  const n = unwrap(expr);
+  if (['list', 'tuple', 'set', 'dictionary'].includes(n.type)) {
+    const items = n.namedChildren.filter((c) => c.type !== 'comment');
+    return items.some((c) => c.type === 'list_splat' || c.type === 'dictionary_splat') ? undefined : items.length;
+  }
+  if (n.type === 'identifier' && depth < 4) {
+    const b = model.lookup(n.text, n);
+    if (b?.kind === 'assign' && b.value && !b.destructured && !isMutated(n.text, b.node, model)) return literalLength(b.value, model, depth + 1);
+  }
+  return undefined;
 }
 
 // ---- limiters ------------------------------------------------------------------------------
@@ -543,10 +628,13 @@ function isAwaited(call: SyntaxNode): boolean {
   return n?.type === 'await';
 }
 
-/** `await queue.put(x)` / `await queue.join()`: a bounded queue gives back-pressure. */
+/**
+ * `await queue.put(x)` / `await queue.join()`: a bounded queue gives back-pressure;
+ * `await event.wait()`: the loop waits for the task it started (staggered start).
+ */
 function isQueueWait(call: SyntaxNode): boolean {
   const fn = call.childForFieldName('function');
-  return fn?.type === 'attribute' && ['put', 'join'].includes(fn.childForFieldName('attribute')!.text);
+  return fn?.type === 'attribute' && ['put', 'join', 'wait'].includes(fn.childForFieldName('attribute')!.text);
 }
 
 // ---- task spawning -------------------------------------------------------------------------

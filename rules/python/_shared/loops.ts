@@ -2,7 +2,9 @@
 // polling and reconnect loops, which run their body a few times, or once per long-lived connection.
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
-import { COMPREHENSION_TYPES, FUNCTION_TYPES, isInside } from '../../../src/lang/python/context.js';
+import { COMPREHENSION_TYPES, enclosingFunction, enclosingLoop, FUNCTION_TYPES, isInside } from '../../../src/lang/python/context.js';
+import { positionalArguments } from '../../../src/lang/python/calls.js';
+import { functionDefinition, isFixedSize, loopSource } from './fanout.js';
 
 const SLEEPS = new Set(['time.sleep', 'asyncio.sleep', 'anyio.sleep', 'trio.sleep', 'gevent.sleep', 'eventlet.sleep']);
 
@@ -49,4 +51,70 @@ export function bodyCalls(block: SyntaxNode, model: SemanticModel, names: Readon
     return n.namedChildren.some(walk);
   };
   return walk(block);
+}
+
+// ---- helpers called once per item -----------------------------------------------------------
+
+const MAP_LIKE = new Set(['map', 'imap', 'imap_unordered', 'starmap', 'map_async', 'starmap_async']);
+/** Calls that run a function they are handed (`executor.submit(fetch, url)`). */
+const RUNNERS = new Set(['submit', 'run_in_executor', 'apply_async', 'to_thread', 'run_sync', 'start_soon', 'spawn']);
+const callsCache = new WeakMap<SemanticModel, SyntaxNode[]>();
+
+function allCalls(model: SemanticModel): SyntaxNode[] {
+  let calls = callsCache.get(model);
+  if (!calls) callsCache.set(model, (calls = model.root.descendantsOfType('call')));
+  return calls;
+}
+
+/**
+ * Places in this module that run the function `fn` once per item of an input-sized loop: a call
+ * inside a loop or comprehension over a collection (not a retry/poll loop, not a fixed handful),
+ * `map(fn, items)` / `executor.map(fn, items)`, or `executor.submit(fn, item)` in such a loop.
+ */
+export function perItemCallers(fn: SyntaxNode, model: SemanticModel, depth = 0): SyntaxNode[] {
+  const name = fn.childForFieldName('name')?.text;
+  if (!name) return [];
+  const out: SyntaxNode[] = [];
+  const refersToFn = (expr: SyntaxNode) => functionDefinition(expr, model)?.id === fn.id;
+  const inItemLoop = (site: SyntaxNode) => {
+    if (isInside(site, fn)) return false;
+    const loop = enclosingLoop(site);
+    if (!loop || isRetryOrPollLoop(loop, site, model)) return false;
+    if (loop.type === 'while_statement' || (loop.type === 'for_statement' && loop.child(0)?.type === 'async')) return false;
+    return !loopSource(loop, site, model).fixed;
+  };
+  for (const call of allCalls(model)) {
+    const target = call.childForFieldName('function');
+    if (!target) continue;
+    const last = target.type === 'attribute' ? target.childForFieldName('attribute')!.text : target.text;
+    if (last === name) {
+      if (!refersToFn(target)) continue;
+      if (inItemLoop(call)) out.push(call);
+      else if (depth < 1 && !enclosingLoop(call)) {
+        // `async def one(u): return await fetch(u)` gathered per item: one level up.
+        const outer = enclosingFunction(call);
+        if (outer?.type === 'function_definition' && outer.id !== fn.id && perItemCallers(outer, model, depth + 1).length) out.push(call);
+      }
+      continue;
+    }
+    const args = positionalArguments(call);
+    const ref = args.find((a) => (a.type === 'identifier' && a.text === name) || (a.type === 'attribute' && a.childForFieldName('attribute')!.text === name));
+    if (!ref || !refersToFn(ref)) continue;
+    if (MAP_LIKE.has(last)) {
+      const iterable = args[args.indexOf(ref) + 1];
+      if (iterable && !isFixedSize(iterable, model) && !isInside(call, fn)) out.push(call);
+    } else if (RUNNERS.has(last) && inItemLoop(call)) {
+      // `executor.submit(fetch, url)` / `loop.run_in_executor(None, fetch, url)` in a loop.
+      out.push(call);
+    }
+  }
+  return out;
+}
+
+/** True when `node` is reached only on some paths of its function (`x or Client()`, under an `if`). */
+export function isConditional(node: SyntaxNode, fn: SyntaxNode): boolean {
+  for (let n = node.parent; n && n.id !== fn.id; n = n.parent) {
+    if (n.type === 'boolean_operator' || n.type === 'conditional_expression' || n.type === 'if_statement') return true;
+  }
+  return false;
 }

@@ -88,14 +88,6 @@ const VIEW_BASE_PREFIXES: Array<[string, string]> = [
   ['sanic.views.HTTPMethodView', 'Sanic'],
 ];
 
-const VIEW_METHODS = new Set([
-  'get', 'post', 'put', 'patch', 'delete', 'head', 'options',
-  // Django REST framework viewset actions.
-  'list', 'create', 'retrieve', 'update', 'partial_update', 'destroy',
-  // Starlette WebSocketEndpoint.
-  'on_connect', 'on_receive',
-]);
-
 const CACHE_DECORATORS = new Set(['functools.lru_cache', 'functools.cache', 'functools.cached_property', 'async_lru.alru_cache', 'cachetools.cached']);
 
 interface ModuleIndex {
@@ -257,10 +249,16 @@ function register(model: SemanticModel, index: ModuleIndex, ref: SyntaxNode, h: 
   if (!index.registered.has(b.value.id)) index.registered.set(b.value.id, h);
 }
 
-/** A method of a class-based view (`class V(View): def get(self, request)`). */
+/**
+ * A method of a class-based view (`class V(View): def get(self, request)`). These frameworks build
+ * a view instance per request, so every instance method (`get_context_data`, `get_queryset`, a
+ * helper) runs per request; class and static methods do not.
+ */
 function classView(fn: SyntaxNode, model: SemanticModel): WebHandler | undefined {
   const name = fn.childForFieldName('name')?.text;
-  if (!name || !VIEW_METHODS.has(name)) return undefined;
+  if (!name) return undefined;
+  const kinds = decoratorsOf(fn).map((d) => (d.type === 'call' ? d.childForFieldName('function')?.text : d.text));
+  if (kinds.some((k) => k === 'classmethod' || k === 'staticmethod' || k === 'classonlymethod' || k?.endsWith('.classonlymethod'))) return undefined;
   const body = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
   const clsNode = body?.parent;
   if (!clsNode || clsNode.type !== 'class_definition') return undefined;
