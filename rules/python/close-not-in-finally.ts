@@ -1,12 +1,14 @@
 import type { Rule } from '../../src/types.js';
 import { consequence, lifetimeOf, withAdvice } from '../../src/lang/python/lifetime.js';
 import { RESOURCE_TRIGGERS, describe } from './_shared/resources.js';
+import { tryFinallyFix } from './_shared/fix-close.js';
 
 const rule: Rule = {
   code: 'CL402',
   name: 'close-not-in-finally',
   category: 'resource-close',
   severity: 'warning',
+  fixable: 'unsafe',
   triggers: RESOURCE_TRIGGERS,
   nodeTypes: ['call'],
   docs: {
@@ -26,6 +28,11 @@ const rule: Rule = {
       'import sqlite3\n\n\ndef save(path, items):\n    conn = sqlite3.connect(path)\n    try:\n' +
       '        conn.executemany("insert into items values (?)", items)\n        conn.commit()\n    finally:\n' +
       '        conn.close()\n',
+    fix:
+      'When the release is a statement of its own in the same block as the creation, the statements between them move ' +
+      'into `try:` and the release into `finally:`. Unsafe: the release now also runs when one of those statements ' +
+      'raises, and it runs before the exception reaches the caller, so code that expected the resource to be still open ' +
+      'when handling the error behaves differently.',
     references: [
       'https://docs.python.org/3/reference/compound_stmts.html#the-try-statement',
       'https://fastapi.tiangolo.com/tutorial/dependencies/dependencies-with-yield/',
@@ -43,6 +50,7 @@ const rule: Rule = {
         `${describe(lt)} is released by ${releaseText} only if nothing raises before it${afterYield}: an exception in between ` +
         `leaks it, and under errors ${consequence(lt.spec)}. Use ${withAdvice(lt)}, or move the release into a \`finally:\` block.`,
       related: release ? [{ node: release.at, message: 'released here, on the straight-line path only' }] : undefined,
+      fix: tryFinallyFix(ctx.model, lt),
     });
   },
 };

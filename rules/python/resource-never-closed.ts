@@ -1,12 +1,14 @@
 import type { Rule } from '../../src/types.js';
 import { consequence, lifetimeOf, releaseAdvice, withAdvice } from '../../src/lang/python/lifetime.js';
 import { RESOURCE_TRIGGERS, describe } from './_shared/resources.js';
+import { withFix } from './_shared/fix-close.js';
 
 const rule: Rule = {
   code: 'CL401',
   name: 'resource-never-closed',
   category: 'resource-close',
   severity: 'error',
+  fixable: 'unsafe',
   triggers: RESOURCE_TRIGGERS,
   nodeTypes: ['call'],
   docs: {
@@ -27,6 +29,12 @@ const rule: Rule = {
     good:
       'import requests\n\n\ndef fetch_status(url):\n    with requests.Session() as session:\n' +
       '        return session.get(url, timeout=10).status_code\n',
+    fix:
+      'When the resource is bound to a local name by a statement of its own, and every use is a later statement of the ' +
+      'same block (nothing returns, stores or passes it on), the assignment becomes `with <creation> as <name>:` ' +
+      '(`async with` for async clients) around the statements up to its last use. Unsafe: the resource is now closed at ' +
+      'the end of that block, which changes behaviour when something created from it outlives the block (a streamed ' +
+      'response read later), and `with ThreadPoolExecutor()` waits for the submitted tasks before going on.',
     references: [
       'https://requests.readthedocs.io/en/latest/user/advanced/#session-objects',
       'https://docs.aiohttp.org/en/stable/client_advanced.html#graceful-shutdown',
@@ -43,7 +51,7 @@ const rule: Rule = {
     const fix = lt.inline
       ? `Bind it in ${withAdvice(lt)} and use it inside the block (or reuse one long-lived instance).`
       : `Use ${withAdvice(lt)}, or call ${releaseAdvice(lt)} in a \`finally:\` block.`;
-    ctx.report({ node: call, message: `${what}: ${consequence(lt.spec)}. ${fix}` });
+    ctx.report({ node: call, message: `${what}: ${consequence(lt.spec)}. ${fix}`, fix: withFix(ctx.model, lt) });
   },
 };
 

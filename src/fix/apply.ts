@@ -31,10 +31,6 @@ export function editsConflict(a: Edit, b: Edit): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
-function sameEdit(a: Edit, b: Edit): boolean {
-  return a.start === b.start && a.end === b.end && a.text === b.text;
-}
-
 /** Checks a fix on its own: edits inside the text, not overlapping each other. */
 export function validateFix(fix: Fix, textLength: number): string | undefined {
   if (fix.edits.length === 0) return 'the fix has no edits';
@@ -45,7 +41,7 @@ export function validateFix(fix: Fix, textLength: number): string | undefined {
   }
   for (let i = 0; i < fix.edits.length; i++) {
     for (let j = i + 1; j < fix.edits.length; j++) {
-      if (editsConflict(fix.edits[i], fix.edits[j]) && !sameEdit(fix.edits[i], fix.edits[j])) {
+      if (editsConflict(fix.edits[i], fix.edits[j])) {
         return 'the fix has overlapping edits';
       }
     }
@@ -53,9 +49,18 @@ export function validateFix(fix: Fix, textLength: number): string | undefined {
   return undefined;
 }
 
+/** Two fixes with the same edits (one rewrite reported at several places, e.g. every call of a loop). */
+export function sameEdits(a: Fix, b: Fix): boolean {
+  if (a.edits.length !== b.edits.length) return false;
+  const key = (f: Fix) => f.edits.map((e) => `${e.start}:${e.end}:${e.text}`).sort().join('\u0000');
+  return key(a) === key(b);
+}
+
 /**
- * Picks non-overlapping fixes in source order. An edit identical to one already picked (two fixes
- * adding the same `import asyncio`) is shared rather than a conflict.
+ * Picks non-overlapping fixes in source order. A fix whose edits are exactly those of a fix
+ * already picked is picked too (it is the same rewrite). Any other overlap — even the same
+ * insertion at the same place, like one more level of indentation from two different fixes —
+ * waits for the next pass, when the fix is computed again on the new text.
  */
 export function selectFixes<T>(candidates: readonly Candidate<T>[], textLength: number): Selection<T> {
   const order = [...candidates].sort((a, b) => fixStart(a.fix) - fixStart(b.fix));
@@ -67,12 +72,16 @@ export function selectFixes<T>(candidates: readonly Candidate<T>[], textLength: 
       out.invalid.push({ ...c, reason });
       continue;
     }
-    const clash = c.fix.edits.some((e) => accepted.some((a) => editsConflict(a, e) && !sameEdit(a, e)));
+    if (out.picked.some((p) => sameEdits(p.fix, c.fix))) {
+      out.picked.push(c);
+      continue;
+    }
+    const clash = c.fix.edits.some((e) => accepted.some((a) => editsConflict(a, e)));
     if (clash) {
       out.deferred.push(c);
       continue;
     }
-    for (const e of c.fix.edits) if (!accepted.some((a) => sameEdit(a, e))) accepted.push(e);
+    accepted.push(...c.fix.edits);
     out.picked.push(c);
   }
   return out;
@@ -87,13 +96,12 @@ export function detectEol(text: string): '\n' | '\r\n' | '\r' {
 }
 
 /**
- * Applies edits (which must not conflict) to `text`. Identical edits apply once. Line breaks in
- * inserted text are written as `\n` by fix builders and converted to the file's own line break.
+ * Applies edits (which must not conflict) to `text`. Line breaks in inserted text are written as
+ * `\n` by fix builders and converted to the file's own line break.
  */
 export function applyEdits(text: string, edits: readonly Edit[]): string {
   const eol = detectEol(text);
-  const unique: Edit[] = [];
-  for (const e of edits) if (!unique.some((u) => sameEdit(u, e))) unique.push(e);
+  const unique = [...edits];
   // Same start: insertions before replacements, so `insert at p` + `replace [p, q)` keeps both.
   unique.sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
   const parts: string[] = [];
@@ -107,10 +115,12 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
   return parts.join('');
 }
 
-/** All edits of the given fixes, applied together. */
+/** All edits of the given fixes, applied together; a fix repeated (same edits) applies once. */
 export function applyFixes(text: string, fixes: readonly Fix[]): string {
+  const distinct: Fix[] = [];
+  for (const f of fixes) if (!distinct.some((d) => sameEdits(d, f))) distinct.push(f);
   return applyEdits(
     text,
-    fixes.flatMap((f) => f.edits),
+    distinct.flatMap((f) => f.edits),
   );
 }

@@ -69,6 +69,15 @@ export function fixText(path: string, original: string, lintOptions: FileLintOpt
       candidates.push({ fix: d.fix, tag: d });
     }
     if (candidates.length === 0) break;
+    if (pass === 0) {
+      // The guard's own indentation checks must hold on the original, or every fix would look
+      // like it broke the file: such a file (one CPython would reject too) is left alone.
+      const problem = syntaxErrorIn(text);
+      if (problem) {
+        fixErrors.push({ path, kind: 'fix', line: problem.line, column: problem.column, message: `not fixed: ${problem.message}` });
+        break;
+      }
+    }
     const selection = selectFixes(candidates, text.length);
     for (const bad of selection.invalid) {
       refused.add(fixKey(bad.tag, text));
