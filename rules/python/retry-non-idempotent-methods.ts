@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/types.js';
 import { allowedMethodsArg, isRetryCall, methodSet, retries } from './_shared/retry.js';
+import { dropMethodsFix } from './_shared/fix-retry.js';
 
 const NON_IDEMPOTENT = ['POST', 'PATCH'];
 
@@ -8,6 +9,7 @@ const rule: Rule = {
   name: 'retry-non-idempotent-methods',
   category: 'retry',
   severity: 'warning',
+  fixable: 'unsafe',
   triggers: ['Retry'],
   nodeTypes: ['call'],
   docs: {
@@ -26,6 +28,11 @@ const rule: Rule = {
     good:
       'from requests.adapters import Retry\n\n' +
       'retry = Retry(total=3, backoff_factor=0.5, status_forcelist=[502, 503], allowed_methods=["GET", "PUT", "DELETE"])\n',
+    fix:
+      'Removes `POST` and `PATCH` from the list, tuple or set written in the call (`["GET", "POST"]` becomes `["GET"]`, ' +
+      '`Retry.DEFAULT_ALLOWED_METHODS | {"POST"}` becomes `Retry.DEFAULT_ALLOWED_METHODS`). A constant or parameter ' +
+      'defined elsewhere is not edited, since other code may share it. Unsafe: a POST that fails on a dropped ' +
+      'connection now raises to the caller instead of being sent again.',
     references: [
       'https://urllib3.readthedocs.io/en/stable/reference/urllib3.util.html#urllib3.util.Retry',
       'https://www.rfc-editor.org/rfc/rfc9110#name-idempotent-methods',
@@ -50,6 +57,7 @@ const rule: Rule = {
         const node = set.nodes.get(m);
         return node && (node.startIndex < arg.node.startIndex || node.endIndex > arg.node.endIndex) ? [{ node, message: `\`${m}\` is added here` }] : [];
       }),
+      fix: dropMethodsFix(arg.node, bad.map((m) => set.nodes.get(m)).filter((n) => n !== undefined), bad),
     });
   },
 };
