@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { addKeywordArgument, callerControlsTimeout, timeoutState } from './_shared/timeouts.js';
+import { addKeywordArgument, callerControlsTimeout, requestsTimeoutState } from './_shared/timeouts.js';
 import { sessionHasDefaultTimeout } from './_shared/session-defaults.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'].map((m) => `requests.Session.${m}`);
@@ -57,7 +57,7 @@ const rule: Rule = {
     if (!info.receiverType || !info.method) return;
     const name = ctx.model.matchInfo(info, METHODS);
     if (!name) return;
-    const state = timeoutState(ctx.model, call, name);
+    const state = requestsTimeoutState(ctx.model, call, name);
     if (state.kind === 'set' || state.kind === 'unknown') return;
     const fn = call.childForFieldName('function')!;
     const receiver = fn.childForFieldName('object')!;
@@ -76,6 +76,21 @@ const rule: Rule = {
           `\`${what}()\` on a requests.Session has no timeout, and a Session has no default: if the server stops ` +
           `answering, this call blocks its worker forever. Pass \`timeout=${timeout}\`, ${remedy}`,
         fix: edit ? { applicability: 'safe', message: `Add \`timeout=${timeout}\``, edits: [edit] } : null,
+      });
+    } else if (state.readOnly) {
+      // The read half of the configured `(connect, read)` timeout.
+      const read = /^\(\s*[^,()]+,\s*([^,()]+?)\s*\)$/.exec(timeout)?.[1] ?? ctx.settings.defaultTimeout;
+      ctx.report({
+        node: call,
+        message:
+          `\`${what}()\` on a requests.Session has no read timeout (\`None\` in the (connect, read) tuple): a server ` +
+          'that accepts the connection and never answers blocks this worker forever. Give the read timeout a value, e.g. ' +
+          `\`timeout=${timeout}\`.`,
+        fix: {
+          applicability: 'unsafe',
+          message: `Replace the read timeout \`None\` with \`${read}\``,
+          edits: [{ start: state.node.startIndex, end: state.node.endIndex, text: read }],
+        },
       });
     } else {
       ctx.report({

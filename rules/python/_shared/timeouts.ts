@@ -77,3 +77,18 @@ export function callerControlsTimeout(model: SemanticModel, call: SyntaxNode, pa
   const isKeywordName = (id: SyntaxNode) => id.parent?.type === 'keyword_argument' && id.parent.childForFieldName('name')?.id === id.id;
   return !!body?.descendantsOfType('identifier').some((id) => names.has(id.text) && !isKeywordName(id));
 }
+
+/**
+ * requests' timeout, where a `(connect, read)` tuple with a `None` read timeout waits forever for
+ * the response just like `timeout=None`: reported as `none` on the tuple's `None`.
+ */
+export function requestsTimeoutState(model: SemanticModel, call: SyntaxNode, calleeName?: string): TimeoutState & { readOnly?: boolean } {
+  const state = timeoutState(model, call, calleeName);
+  if (state.kind !== 'set') return state;
+  const v = state.node.type === 'parenthesized_expression' ? state.node.namedChild(0) : state.node;
+  if (v?.type === 'tuple' && v.namedChildCount === 2) {
+    const read = v.namedChild(1)!;
+    if (isNoneConstant(model, read)) return { kind: 'none', node: read, readOnly: true };
+  }
+  return state;
+}
