@@ -25,6 +25,14 @@ export interface LintOptions {
   noPrefilter?: boolean;
   /** `--fix` / `--diff`: apply fixes (write or diff) and report what is left. */
   fix?: FixMode;
+  /** Use the result cache (default false here; the CLI sets it unless --no-cache; `--fix` never uses it). */
+  cache?: boolean;
+  /** Where the cache lives (default: `.conn-lint-cache/` in the project root). */
+  cacheDir?: string;
+  /** Worker threads: undefined = by cores and amount of work, 0 = main thread only. */
+  workers?: number;
+  /** Called as files are done (for a progress bar). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface LintResults {
@@ -82,7 +90,18 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     prefilter: !options.noPrefilter,
   };
   const fixes = options.fix ? newFixSummary() : undefined;
-  for (const file of found.files) {
+  if (!options.fix) {
+    // Through the result cache and the worker pool (engine/pool.ts, cache/): in file order.
+    const { lintWithCache } = await import('./cache/cached-lint.js');
+    const jobs = found.files.map((f) => ({ path: f.path, location: moduleLocation(f.path), disabled: [...(ignoresFor(f.path) ?? [])] }));
+    const run = { enabled: enabled.map((r) => r.code), ruleOptions: config.ruleOptions, settings: config.settings, prefilter: !options.noPrefilter, maxFileSize: config.maxFileSize };
+    const opts = { cache: options.cache, cacheDir: options.cacheDir, root: config.root, workers: options.workers, onProgress: options.onProgress };
+    for (const result of await lintWithCache(jobs, enabled, run, opts)) {
+      for (const d of result.diagnostics) diagnostics.push({ ...d, path: displayPath(d.path, cwd) });
+      for (const e of result.errors) errors.push({ ...e, path: displayPath(e.path, cwd) });
+    }
+  }
+  for (const file of options.fix ? found.files : []) {
     let result: FileResult;
     if (options.fix && fixes) {
       const fixed = fixFile(file.path, { ...base, disabled: ignoresFor(file.path), location: moduleLocation(file.path) }, config.maxFileSize, {

@@ -9,6 +9,7 @@ import { loadRules } from './engine/registry.js';
 import { FORMATTERS, FORMATS_WITH_ERRORS } from './report/index.js';
 import { applyBaseline, BaselineError, readBaseline, writeBaseline } from './report/baseline.js';
 import { formatErrors, summary } from './report/text.js';
+import { progressBar } from './engine/progress.js';
 import { ruleDocText, rulesTable } from './rule-docs.js';
 import { fixSummaryLine } from './fix/summary.js';
 
@@ -25,6 +26,13 @@ function list(values: unknown): string[] | undefined {
   if (values === undefined) return undefined;
   const arr = Array.isArray(values) ? values : [values];
   return arr.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function workersOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--workers expects a whole number (0 = main thread only), got "${String(value)}"`);
+  return n;
 }
 
 function useColor(stream: NodeJS.WriteStream, flag: string | undefined): boolean {
@@ -87,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('diff', { type: 'boolean', default: false, describe: 'Print a unified diff of what --fix would change and write nothing (exit 1 when there is a diff)' })
           .option('exit-zero', { type: 'boolean', default: false, describe: 'Exit 0 even when there are findings' })
           .option('cache', { type: 'boolean', default: true, describe: 'Use the result cache (--no-cache to disable)' })
+          .option('cache-dir', { type: 'string', describe: 'Result cache directory (default: .conn-lint-cache/ in the project root; env CONN_LINT_CACHE_DIR)' })
+          .option('workers', { alias: 'threads', type: 'number', describe: 'Worker threads (default: one per core, none for small runs; 0 = lint on the main thread)' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print findings only: no summary, no source excerpts' })
           .option('show-source', { type: 'boolean', describe: 'Show a source excerpt under each finding (default: when stdout is a terminal)' })
           .option('color', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'Colored output' })
@@ -101,6 +111,9 @@ export async function main(argv: string[]): Promise<number> {
           extendSelect: list(args['extend-select']),
           ignore: list(args.ignore),
           noPrefilter: args.prefilter === false,
+          cache: args.cache !== false,
+          cacheDir: args['cache-dir'] as string | undefined,
+          workers: workersOption(args.workers),
         };
         const unsafeFixes = !!args['unsafe-fixes'];
         const diffMode = !!args.diff;
@@ -108,7 +121,9 @@ export async function main(argv: string[]): Promise<number> {
         const baselineFile = args.baseline as string | undefined;
         // With --write-baseline the baseline is being (re)written, so it is not read (it may not exist yet).
         const baseline = baselineFile !== undefined && args['write-baseline'] === undefined ? readBaseline(baselineFile, process.cwd()) : undefined;
-        const results = await lint((args.paths as string[] | undefined) ?? [], options);
+        const progress = progressBar(process.stderr);
+        options.onProgress = (done, total) => progress.update(done, total);
+        const results = await lint((args.paths as string[] | undefined) ?? [], options).finally(() => progress.end());
         const writeBaselineFile = args['write-baseline'] as string | undefined;
         if (writeBaselineFile !== undefined && !diffMode) {
           const n = writeBaseline(writeBaselineFile, results.diagnostics, process.cwd());

@@ -1,0 +1,99 @@
+// Lints a run's files through the result cache: files whose (size, mtime) or content hash match
+// the cache are answered from it, the rest go to the pool, and what they give is stored back.
+import { readFileSync, statSync } from 'node:fs';
+import type { FileResult, Rule } from '../types.js';
+import { hashBytes, type FileJob, type RunSettings } from '../engine/file-job.js';
+import { lintJobs, type PoolOptions } from '../engine/pool.js';
+import { ResultCache, cacheDirFor, connLintVersion } from './store.js';
+
+export interface CachedLintOptions extends PoolOptions {
+  /** Use the cache (default false for API callers; the CLI turns it on unless --no-cache). */
+  cache?: boolean;
+  /** The project root the cache lives under. */
+  root: string;
+  /** `--cache-dir`. */
+  cacheDir?: string;
+}
+
+/** Lints the jobs, in order; each job's result, with absolute paths. */
+export async function lintWithCache(
+  jobs: readonly FileJob[],
+  rules: readonly Rule[],
+  run: RunSettings,
+  opts: CachedLintOptions,
+): Promise<FileResult[]> {
+  const results: FileResult[] = new Array(jobs.length);
+  const sizes: number[] = new Array(jobs.length).fill(0);
+  const useCache = opts.cache === true;
+  const cache = useCache
+    ? ResultCache.open(cacheDirFor(opts.root, opts.cacheDir), {
+        version: connLintVersion(),
+        enabled: run.enabled,
+        ruleOptions: run.ruleOptions,
+        settings: run.settings,
+      })
+    : undefined;
+  const contexts = jobs.map((j) => contextOf(j));
+
+  const todo: number[] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    let size = 0;
+    let mtimeMs = 0;
+    try {
+      const st = statSync(jobs[i].path);
+      size = st.size;
+      mtimeMs = st.mtimeMs;
+    } catch {
+      todo.push(i); // the job reports why it cannot be read
+      continue;
+    }
+    sizes[i] = size;
+    if (!cache || size > run.maxFileSize) {
+      todo.push(i);
+      continue;
+    }
+    const hit = cache.lookup(jobs[i].path, size, mtimeMs, contexts[i]);
+    if (hit.kind === 'hit') {
+      results[i] = hit.result;
+      continue;
+    }
+    if (hit.kind === 'verify') {
+      try {
+        const readAt = Date.now();
+        const bytes = readFileSync(jobs[i].path);
+        const confirmed = cache.confirm(jobs[i].path, hashBytes(bytes), bytes.length, mtimeMs, readAt);
+        if (confirmed) {
+          results[i] = confirmed;
+          continue;
+        }
+      } catch {
+        // fall through: the job reports it
+      }
+    }
+    todo.push(i);
+  }
+
+  const done = jobs.length - todo.length;
+  const outcomes = await lintJobs(
+    todo.map((i) => jobs[i]),
+    todo.map((i) => sizes[i]),
+    rules,
+    run,
+    {
+      workers: opts.workers,
+      onProgress: opts.onProgress && ((n, _total) => opts.onProgress!(done + n, jobs.length)),
+    },
+  );
+  todo.forEach((i, k) => {
+    const { result, stamp } = outcomes[k];
+    results[i] = result;
+    if (cache && stamp && !result.errors.some((e) => e.kind === 'internal')) cache.store(jobs[i].path, stamp, contexts[i], result);
+  });
+  cache?.save();
+  return results;
+}
+
+/** What a file's result depends on besides its bytes and the run: its module name, per-file-ignores. */
+function contextOf(job: FileJob): string {
+  return JSON.stringify([job.location.moduleName ?? null, !!job.location.isPackage, [...(job.disabled ?? [])].sort()]);
+}
