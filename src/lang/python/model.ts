@@ -58,6 +58,9 @@ export class SemanticModel {
   private classByName?: Map<string, ClassInfo>;
   private readonly typeCache = new Map<number, string | undefined>();
   private readonly inProgress = new Set<number>();
+  /** Memo of scopeOf / resolveCall by node id: every rule asks about the same calls (issue 6). */
+  private readonly scopeOfCache = new Map<number, Scope>();
+  private readonly callCache = new Map<number, CallInfo>();
 
   constructor(
     readonly tree: Tree,
@@ -85,7 +88,12 @@ export class SemanticModel {
   }
 
   scopeOf(node: SyntaxNode): Scope {
-    return this.scopeFor(enclosingScopeNode(node));
+    let s = this.scopeOfCache.get(node.id);
+    if (!s) {
+      s = this.scopeFor(enclosingScopeNode(node));
+      this.scopeOfCache.set(node.id, s);
+    }
+    return s;
   }
 
   /**
@@ -173,6 +181,15 @@ export class SemanticModel {
 
   /** What a call invokes, with the receiver's type for method calls. */
   resolveCall(call: SyntaxNode): CallInfo {
+    const hit = this.callCache.get(call.id);
+    if (hit) return hit;
+    const info = this.resolveCallUncached(call);
+    // Not while a type is being inferred: a cycle cut short there may give a partial answer.
+    if (this.inProgress.size === 0) this.callCache.set(call.id, info);
+    return info;
+  }
+
+  private resolveCallUncached(call: SyntaxNode): CallInfo {
     const fn = call.childForFieldName('function');
     if (!fn) return {};
     const target = unwrapParens(fn);
