@@ -72,6 +72,20 @@ export async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'clean',
+      'Remove the result cache of the project (.conn-lint-cache/)',
+      (y) =>
+        y
+          .option('config', { type: 'string', describe: 'Config file (its directory is the project root)' })
+          .option('cache-dir', { type: 'string', describe: 'A cache directory given to --cache-dir' }),
+      async (args) => {
+        const s = await setup({ configFile: args.config as string | undefined });
+        const { cleanCache } = await import('./cache/store.js');
+        const removed = cleanCache(s.config.root, args['cache-dir'] as string | undefined);
+        process.stderr.write(removed.length ? removed.map((d) => `conn-lint: removed ${d}\n`).join('') : 'conn-lint: no cache to remove\n');
+      },
+    )
+    .command(
       '$0 [paths..]',
       'Lint files and directories (default: the current directory)',
       (y) =>
