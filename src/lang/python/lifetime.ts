@@ -808,7 +808,8 @@ function hasForeignBase(model: SemanticModel, cls: ClassInfo, seen: Set<number>)
       return true;
     }
     if (s.type === 'comment') continue;
-    const q = model.qualifiedName(s);
+    // `Generic[T]`, `Protocol[T]`: the subscripted class.
+    const q = model.qualifiedName(s.type === 'subscript' ? s.childForFieldName('value') ?? s : s);
     if (!q) return true;
     if (PLAIN_BASES.has(q)) continue;
     const base = model.classByQualifiedName(q);
