@@ -33,12 +33,12 @@ function apply(m: SemanticModel, fix: Fix | null): string {
   return out;
 }
 
-test('time.sleep → await asyncio.sleep: safe as a statement, adds the import once', () => {
+test('time.sleep → await asyncio.sleep (unsafe: a new cancellation point), adds the import once', () => {
   const src = '"""Doc."""\nimport time\n\n\nasync def f():\n    time.sleep(1)\n    x = time.sleep(2)\n\n\ndef g():\n    time.sleep(3)\n';
   const m = model(src);
   const [a, b, c] = calls(m, 'time.sleep');
   const fa = asyncSleepFix(m, a)!;
-  assert.equal(fa.applicability, 'safe');
+  assert.equal(fa.applicability, 'unsafe');
   assert.equal(apply(m, fa), '"""Doc."""\nimport time\nimport asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n    x = time.sleep(2)\n\n\ndef g():\n    time.sleep(3)\n');
   assert.equal(asyncSleepFix(m, b)!.applicability, 'unsafe');
   assert.equal(asyncSleepFix(m, c), null, 'not in async def');

@@ -8,7 +8,7 @@ const rule: Rule = {
   name: 'time-sleep-in-async',
   category: 'sync-in-async',
   severity: 'error',
-  fixable: 'safe',
+  fixable: 'unsafe',
   triggers: ['async'],
   nodeTypes: ['call'],
   docs: {
@@ -21,9 +21,10 @@ const rule: Rule = {
     good: 'import asyncio\n\n\nasync def wait_for(job):\n    while not job.done():\n        await asyncio.sleep(1)\n',
     fix:
       'Replaces the call with `await asyncio.sleep(<same argument>)`, adding `import asyncio` after the existing imports ' +
-      'when the module has none (an `import asyncio as aio` is reused). Safe when the call is a statement of its own: ' +
-      'the coroutine pauses exactly as long, it only stops holding up the other tasks. Unsafe inside a larger expression ' +
-      '(`return time.sleep(1)`), which now suspends partway through its evaluation. No fix inside a generator expression (an `await` ' +
+      'when the module has none (an `import asyncio as aio` is reused). Unsafe, even for a bare statement: the pause ' +
+      'becomes a point where other tasks run and where the coroutine can be cancelled, so an enclosing ' +
+      '`asyncio.timeout()` now fires inside it and state shared with other tasks can change across it (CPython\'s own ' +
+      'test_asyncio blocks the loop with `time.sleep` on purpose). No fix inside a generator expression (an `await` ' +
       'there makes it an async generator) or when the name `asyncio` means something else.',
     references: [
       'https://docs.python.org/3/library/asyncio-task.html#sleeping',

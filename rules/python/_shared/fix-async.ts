@@ -79,8 +79,10 @@ function isWithItem(call: SyntaxNode): boolean {
 }
 
 /**
- * `time.sleep(x)` → `await asyncio.sleep(x)`. Safe when the call is a statement of its own (the
- * pause is the same, only now other tasks run during it); unsafe elsewhere.
+ * `time.sleep(x)` → `await asyncio.sleep(x)`. Unsafe, even as a statement of its own: the pause
+ * becomes a point where other tasks run and where the coroutine can be cancelled (an enclosing
+ * `asyncio.timeout()` now fires inside it), which code written around a blocking pause — tests
+ * that simulate a busy loop, for one — can rely on.
  */
 export function asyncSleepFix(model: SemanticModel, call: SyntaxNode): Fix | null {
   if (!canAwaitHere(call)) return null;
@@ -94,7 +96,7 @@ export function asyncSleepFix(model: SemanticModel, call: SyntaxNode): Fix | nul
   const edits: Edit[] = [{ start: call.startIndex, end: call.endIndex, text: awaitText(call, `${asyncio.ref}.sleep${args.text}`) }];
   if (asyncio.edit) edits.push(asyncio.edit);
   return {
-    applicability: isBareStatement(call) ? 'safe' : 'unsafe',
+    applicability: 'unsafe',
     message: `Replace with \`await ${asyncio.ref}.sleep(...)\``,
     edits,
   };

@@ -8,7 +8,7 @@ import type { Edit, Fix } from '../../../src/types.js';
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
 import type { Lifetime } from '../../../src/lang/python/lifetime.js';
-import { endsLine, lineStart, nextLineStart, startsLine } from '../../../src/fix/python/layout.js';
+import { endsLine, lineEnd as lineEndOf, lineStart, nextLineStart, startsLine } from '../../../src/fix/python/layout.js';
 import { assignmentToWith, wrapInTryFinally } from '../../../src/fix/python/wrap.js';
 
 function unwrapParens(n: SyntaxNode): SyntaxNode {
@@ -119,10 +119,38 @@ export function tryFinallyFix(model: SemanticModel, lt: Lifetime): Fix | null {
   );
   if (between.length === 0) return null;
   if (!startsLine(text, lt.statement) || !endsLine(text, lt.statement)) return null;
-  const edits = wrapInTryFinally(text, between, [stmt.text]);
+  // Comment lines right above the release explain it: they move into `finally:` with it.
+  const comments = leadingComments(text, stmt).filter((c) => c.startIndex > between[between.length - 1].endIndex);
+  const edits = wrapInTryFinally(text, between, [...comments.map((c) => c.text), stmt.text]);
   if (!edits) return null;
-  edits.push(deleteLines(text, stmt));
+  const moved = [...comments, stmt];
+  for (const m of moved) edits.push(deleteLines(text, m));
+  // Blank lines that separated the moved lines from the code above go too, when one follows them.
+  const firstDeleted = edits[edits.length - moved.length];
+  const afterEnd = nextLineStart(text, stmt.endIndex);
+  if (afterEnd >= text.length || /^[ \t\f]*\r?$/.test(text.slice(afterEnd, lineEndOf(text, afterEnd)))) {
+    let start = firstDeleted.start;
+    const floor = nextLineStart(text, between[between.length - 1].endIndex);
+    while (start > floor) {
+      const prev = lineStart(text, start - 1);
+      if (!/^[ \t\f]*\r?\n?$/.test(text.slice(prev, start))) break;
+      start = prev;
+    }
+    firstDeleted.start = start;
+  }
   return { applicability: 'unsafe', message: `Move \`${short(stmt.text)}\` into a \`finally:\` block`, edits };
+}
+
+/** Comments on the lines directly above `stmt` (no blank line between), each on a line of its own. */
+function leadingComments(text: string, stmt: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  let row = stmt.startPosition.row;
+  for (let p = stmt.previousNamedSibling; p && p.type === 'comment'; p = p.previousNamedSibling) {
+    if (p.endPosition.row !== row - 1 || !startsLine(text, p)) break;
+    out.unshift(p);
+    row = p.startPosition.row;
+  }
+  return out;
 }
 
 function short(s: string): string {
