@@ -13,6 +13,8 @@ export interface CachedLintOptions extends PoolOptions {
   root: string;
   /** `--cache-dir`. */
   cacheDir?: string;
+  /** Filled in: how many files the cache answered and how many were linted. */
+  stats?: { cached: number; linted: number };
 }
 
 /** Lints the jobs, in order; each job's result, with absolute paths. */
@@ -74,6 +76,10 @@ export async function lintWithCache(
   }
 
   const done = jobs.length - todo.length;
+  if (opts.stats) {
+    opts.stats.cached = done;
+    opts.stats.linted = todo.length;
+  }
   const outcomes = await lintJobs(
     todo.map((i) => jobs[i]),
     todo.map((i) => sizes[i]),

@@ -30,9 +30,9 @@ interface Entry {
   h: string;
   /** What besides the bytes the result depends on: module location, per-file-ignores. */
   c: string;
-  /** Diagnostics and errors without their path. */
-  d: Array<Omit<Diagnostic, 'path'>>;
-  e: Array<Omit<FileError, 'path'>>;
+  /** Diagnostics and errors as the linter gave them (key order kept: it shows in JSON output). */
+  d: Diagnostic[];
+  e: FileError[];
   /** Day (since the epoch) the entry was last used. */
   t: number;
 }
@@ -109,8 +109,8 @@ export class ResultCache {
       r: stamp.readAt,
       h: stamp.hash,
       c: context,
-      d: result.diagnostics.map(({ path: _p, ...d }) => d),
-      e: result.errors.map(({ path: _p, ...e }) => e),
+      d: result.diagnostics,
+      e: result.errors,
       t: today(),
     };
     this.dirty = true;
@@ -145,8 +145,8 @@ export class ResultCache {
     }
     return {
       path: absPath,
-      diagnostics: e.d.map((d) => ({ ...d, path: absPath }) as Diagnostic),
-      errors: e.e.map((x) => ({ ...x, path: absPath }) as FileError),
+      diagnostics: e.d.map((d) => ({ ...d, path: absPath })),
+      errors: e.e.map((x) => ({ ...x, path: absPath })),
     };
   }
 }
