@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { addKeywordArgument, callerControlsTimeout, requestsTimeoutState } from './_shared/timeouts.js';
+import { callerControlsTimeout, reportRequestsTimeout, requestsTimeoutState } from './_shared/timeouts.js';
 import { sessionHasDefaultTimeout } from './_shared/session-defaults.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'].map((m) => `requests.Session.${m}`);
@@ -63,48 +63,10 @@ const rule: Rule = {
     const receiver = fn.childForFieldName('object')!;
     if (sessionHasDefaultTimeout(ctx.model, receiver)) return;
     if (state.kind === 'missing' && callerControlsTimeout(ctx.model, call)) return;
-    const timeout = ctx.settings.requestsTimeout;
-    const what = callee(fn, info.method);
     const remedy =
       'or give the session a default once: mount an `HTTPAdapter` subclass whose `send()` sets `timeout`, or subclass ' +
       '`requests.Session` and set it in `request()`.';
-    if (state.kind === 'missing') {
-      const edit = addKeywordArgument(call, 'timeout', timeout);
-      ctx.report({
-        node: call,
-        message:
-          `\`${what}()\` on a requests.Session has no timeout, and a Session has no default: if the server stops ` +
-          `answering, this call blocks its worker forever. Pass \`timeout=${timeout}\`, ${remedy}`,
-        fix: edit ? { applicability: 'safe', message: `Add \`timeout=${timeout}\``, edits: [edit] } : null,
-      });
-    } else if (state.readOnly) {
-      // The read half of the configured `(connect, read)` timeout.
-      const read = /^\(\s*[^,()]+,\s*([^,()]+?)\s*\)$/.exec(timeout)?.[1] ?? ctx.settings.defaultTimeout;
-      ctx.report({
-        node: call,
-        message:
-          `\`${what}()\` on a requests.Session has no read timeout (\`None\` in the (connect, read) tuple): a server ` +
-          'that accepts the connection and never answers blocks this worker forever. Give the read timeout a value, e.g. ' +
-          `\`timeout=${timeout}\`.`,
-        fix: {
-          applicability: 'unsafe',
-          message: `Replace the read timeout \`None\` with \`${read}\``,
-          edits: [{ start: state.node.startIndex, end: state.node.endIndex, text: read }],
-        },
-      });
-    } else {
-      ctx.report({
-        node: call,
-        message:
-          `\`${what}()\` on a requests.Session is called with \`timeout=None\`, which waits forever on a server that ` +
-          `stops answering. Pass a finite timeout such as \`timeout=${timeout}\`, ${remedy}`,
-        fix: {
-          applicability: 'unsafe',
-          message: `Replace \`None\` with \`${timeout}\``,
-          edits: [{ start: state.node.startIndex, end: state.node.endIndex, text: timeout }],
-        },
-      });
-    }
+    reportRequestsTimeout(ctx, call, state, callee(fn, info.method), remedy);
   },
 };
 

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types.js';
-import { addKeywordArgument, timeoutState } from './_shared/timeouts.js';
+import { callerControlsTimeout, reportRequestsTimeout, requestsTimeoutState } from './_shared/timeouts.js';
 
 const FUNCTIONS = new Set([
   'requests.get',
@@ -40,30 +40,9 @@ const rule: Rule = {
   visit(call, ctx) {
     const name = ctx.model.callMatches(call, FUNCTIONS);
     if (!name) return;
-    const state = timeoutState(ctx.model, call, name);
-    const timeout = ctx.settings.requestsTimeout;
-    if (state.kind === 'missing') {
-      const edit = addKeywordArgument(call, 'timeout', timeout);
-      ctx.report({
-        node: call,
-        message:
-          `\`${name}()\` has no timeout: if the server stops answering, this call blocks its worker forever. ` +
-          `Pass \`timeout=${timeout}\` (connect, read seconds).`,
-        fix: edit ? { applicability: 'safe', message: `Add \`timeout=${timeout}\``, edits: [edit] } : null,
-      });
-    } else if (state.kind === 'none') {
-      ctx.report({
-        node: call,
-        message:
-          `\`${name}()\` is called with \`timeout=None\`, which waits forever on a server that stops answering. ` +
-          `Pass a finite timeout such as \`timeout=${timeout}\`.`,
-        fix: {
-          applicability: 'unsafe',
-          message: `Replace \`None\` with \`${timeout}\``,
-          edits: [{ start: state.node.startIndex, end: state.node.endIndex, text: timeout }],
-        },
-      });
-    }
+    const state = requestsTimeoutState(ctx.model, call, name);
+    if (state.kind === 'missing' && callerControlsTimeout(ctx.model, call)) return;
+    reportRequestsTimeout(ctx, call, state, name);
   },
 };
 

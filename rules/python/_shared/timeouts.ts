@@ -2,7 +2,7 @@
 // replace or remove an argument.
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
-import type { Edit } from '../../../src/types.js';
+import type { Edit, RuleContext } from '../../../src/types.js';
 
 export type TimeoutState =
   | { kind: 'missing' }
@@ -91,4 +91,57 @@ export function requestsTimeoutState(model: SemanticModel, call: SyntaxNode, cal
     if (isNoneConstant(model, read)) return { kind: 'none', node: read, readOnly: true };
   }
   return state;
+}
+
+/**
+ * Reports a requests call (module function or Session method) whose timeout is missing, `None`,
+ * or a `(connect, None)` tuple, with the fix for each: adding the configured timeout is safe,
+ * replacing a `None` someone wrote is unsafe. `what` names the call as the user wrote it; `remedy`
+ * is appended to the message (for sessions: how to give the session a default once).
+ */
+export function reportRequestsTimeout(
+  ctx: RuleContext,
+  call: SyntaxNode,
+  state: TimeoutState & { readOnly?: boolean },
+  what: string,
+  remedy = '',
+): void {
+  const timeout = ctx.settings.requestsTimeout;
+  const tail = remedy ? `, ${remedy}` : '.';
+  if (state.kind === 'missing') {
+    const edit = addKeywordArgument(call, 'timeout', timeout);
+    ctx.report({
+      node: call,
+      message:
+        `\`${what}()\` has no timeout, and requests has no default: if the server stops answering, this call blocks ` +
+        `its worker forever. Pass \`timeout=${timeout}\` (connect, read seconds)${tail}`,
+      fix: edit ? { applicability: 'safe', message: `Add \`timeout=${timeout}\``, edits: [edit] } : null,
+    });
+  } else if (state.kind === 'none' && state.readOnly) {
+    // The read half of the configured `(connect, read)` timeout.
+    const read = /^\(\s*[^,()]+,\s*([^,()]+?)\s*\)$/.exec(timeout)?.[1] ?? ctx.settings.defaultTimeout;
+    ctx.report({
+      node: call,
+      message:
+        `\`${what}()\` has no read timeout (\`None\` in the (connect, read) tuple): a server that accepts the ` +
+        `connection and never answers blocks this worker forever. Give the read timeout a value, e.g. \`timeout=${timeout}\`.`,
+      fix: {
+        applicability: 'unsafe',
+        message: `Replace the read timeout \`None\` with \`${read}\``,
+        edits: [{ start: state.node.startIndex, end: state.node.endIndex, text: read }],
+      },
+    });
+  } else if (state.kind === 'none') {
+    ctx.report({
+      node: call,
+      message:
+        `\`${what}()\` is called with \`timeout=None\`, which waits forever on a server that stops answering. ` +
+        `Pass a finite timeout such as \`timeout=${timeout}\`${tail}`,
+      fix: {
+        applicability: 'unsafe',
+        message: `Replace \`None\` with \`${timeout}\``,
+        edits: [{ start: state.node.startIndex, end: state.node.endIndex, text: timeout }],
+      },
+    });
+  }
 }
