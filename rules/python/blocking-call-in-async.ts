@@ -2,7 +2,7 @@ import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import { enclosingFunction } from '../../src/lang/python/context.js';
-import { argValue, guardedBy, loopCall, receiverOf, truthy } from './_shared/blocking.js';
+import { argValue, guardedBy, loopCall, receiverOf, registerBlockingCalls, truthy } from './_shared/blocking.js';
 
 const PSUTIL: Record<string, string[]> = {
   'psutil.cpu_percent': ['interval', 'percpu'],
@@ -63,6 +63,8 @@ const WAITS: Record<string, Wait> = {
 };
 const WAIT_NAMES = new Set(Object.keys(WAITS));
 
+registerBlockingCalls([...Object.keys(PSUTIL), 'input', ...SOCKET_METHODS, ...SOCKET_FUNCTIONS, ...WAIT_NAMES]);
+
 function returnsAtOnce(call: SyntaxNode, wait: Wait, model: SemanticModel): boolean {
   for (const p of ['blocking', 'block']) {
     if (!wait.params.includes(p)) continue;
@@ -119,7 +121,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
-    const site = loopCall(call, ctx.model);
+    const site = loopCall(call, ctx);
     if (!site || !site.info.name) return;
     const model = ctx.model;
     const name = site.info.name;

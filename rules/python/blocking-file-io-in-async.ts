@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
-import { loopCall } from './_shared/blocking.js';
+import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
 
 const OPENERS = new Set(['open', 'io.open', 'codecs.open']);
 const PATH_IO = new Set(['open', 'read_text', 'read_bytes', 'write_text', 'write_bytes']);
@@ -10,6 +10,7 @@ const PATH_TYPES = new Set(['pathlib.Path', 'pathlib.PosixPath', 'pathlib.Window
 const PATH_RETURNING = new Set([
   'joinpath', 'with_name', 'with_suffix', 'with_stem', 'relative_to', 'resolve', 'absolute', 'expanduser', 'parent',
 ]);
+registerBlockingCalls([...OPENERS, ...PATH_IO]);
 const PATH_FACTORIES = new Set(['pathlib.Path.cwd', 'pathlib.Path.home']);
 
 /**
@@ -77,7 +78,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
-    const site = loopCall(call, ctx.model);
+    const site = loopCall(call, ctx);
     if (!site) return;
     let what: string | undefined;
     if (site.info.name && OPENERS.has(site.info.name)) {

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types.js';
-import { loopCall } from './_shared/blocking.js';
+import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
 import { toThreadFix } from './_shared/fix-async.js';
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
@@ -17,6 +17,8 @@ const CALLS = new Set([
   ]),
   ...['request', 'getresponse', 'connect', 'endheaders', 'send'].map((m) => `http.client.HTTPConnection.${m}`),
 ]);
+
+registerBlockingCalls(CALLS);
 
 function alternative(name: string): string {
   if (name.startsWith('httpx.')) return 'use `httpx.AsyncClient` and `await` the call';
@@ -58,7 +60,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
-    const site = loopCall(call, ctx.model);
+    const site = loopCall(call, ctx);
     if (!site) return;
     const name = ctx.model.matchInfo(site.info, CALLS);
     if (!name) return;

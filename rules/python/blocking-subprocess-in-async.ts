@@ -2,7 +2,7 @@ import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import { argumentOf } from '../../src/lang/python/calls.js';
-import { loopCall } from './_shared/blocking.js';
+import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
 
 const RUNNERS = new Set([
   'subprocess.run',
@@ -48,6 +48,8 @@ function popenPipeRead(call: SyntaxNode, model: SemanticModel): string | undefin
   return owner && model.isSubclass(model.typeOf(owner), 'subprocess.Popen') ? `${stream}.${fn.childForFieldName('attribute')!.text}` : undefined;
 }
 
+registerBlockingCalls([...RUNNERS, ...WAITERS, ...Object.keys(OS_WAIT), ...PIPE_READS]);
+
 const rule: Rule = {
   code: 'CL504',
   name: 'blocking-subprocess-in-async',
@@ -78,7 +80,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
-    const site = loopCall(call, ctx.model);
+    const site = loopCall(call, ctx);
     if (!site) return;
     const name = site.info.name ?? '';
     let message: string | undefined;

@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { loopCall } from './_shared/blocking.js';
+import { loopCall, registerAnyMethodOf, registerBlockingCalls } from './_shared/blocking.js';
 
 interface Driver {
   label: string;
@@ -76,6 +76,9 @@ const DRIVERS: Driver[] = [
 const BY_CALL = new Map<string, Driver>();
 for (const d of DRIVERS) for (const c of d.calls) BY_CALL.set(c, d);
 const CALL_NAMES: ReadonlySet<string> = new Set(BY_CALL.keys());
+registerBlockingCalls(CALL_NAMES);
+// Every `redis.Redis` method is a round trip: looked at in files that mention redis.
+registerAnyMethodOf('redis');
 const REDIS = DRIVERS.find((d) => d.label === 'redis')!;
 /** `redis.Redis` methods that send nothing to the server. */
 const REDIS_LOCAL = new Set([
@@ -119,7 +122,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
-    const site = loopCall(call, ctx.model);
+    const site = loopCall(call, ctx);
     if (!site || !site.info.name) return;
     let driver: Driver | undefined;
     let name = ctx.model.matchInfo(site.info, CALL_NAMES);

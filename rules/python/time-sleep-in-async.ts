@@ -1,7 +1,9 @@
 import type { Rule } from '../../src/types.js';
 import { positionalArguments } from '../../src/lang/python/calls.js';
-import { loopCall } from './_shared/blocking.js';
+import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
 import { asyncSleepFix } from './_shared/fix-async.js';
+
+registerBlockingCalls(['time.sleep']);
 
 const rule: Rule = {
   code: 'CL502',
@@ -32,7 +34,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
-    const site = loopCall(call, ctx.model);
+    const site = loopCall(call, ctx);
     if (!site || site.info.name !== 'time.sleep') return;
     const args = positionalArguments(call);
     const allArgs = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];

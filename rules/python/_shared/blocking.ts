@@ -4,6 +4,7 @@ import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { CallInfo, SemanticModel } from '../../../src/lang/python/model.js';
 import { enclosingFunction, isAsyncFunction } from '../../../src/lang/python/context.js';
 import { argumentOf, type ArgumentLookup } from '../../../src/lang/python/calls.js';
+import type { RuleContext } from '../../../src/types.js';
 
 export interface LoopCall {
   /** The `async def` whose body runs the call. */
@@ -15,14 +16,75 @@ export interface LoopCall {
 const cache = new WeakMap<SemanticModel, Map<number, LoopCall | null>>();
 
 /**
+ * Last segments (`get`, `sleep`, `open`, `execute`) of every call a CL5 rule can report, filled by
+ * the rules when their modules load. A call whose name is not among them is skipped before any
+ * scope or type work: most calls in a coroutine are `await`ed or plainly not blocking.
+ */
+const NAMES = new Set<string>();
+/** Rules that match any method of a receiver type (redis): checked only when the file names the module. */
+const ANY_METHOD_MODULES = new Set<string>();
+
+export function registerBlockingCalls(qualifiedNames: Iterable<string>): void {
+  for (const q of qualifiedNames) NAMES.add(q.slice(q.lastIndexOf('.') + 1));
+}
+
+export function registerAnyMethodOf(module: string): void {
+  ANY_METHOD_MODULES.add(module);
+}
+
+const extraNames = new WeakMap<readonly string[], Set<string>>();
+const fileMentions = new WeakMap<SemanticModel, boolean>();
+
+function mayBeBlocking(call: SyntaxNode, ctx: RuleContext): boolean {
+  const fn = call.childForFieldName('function');
+  const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (name === undefined) return false;
+  if (NAMES.has(name)) return true;
+  if (fn!.type === 'identifier' && aliasesOf(ctx.model).has(name)) return true;
+  const configured = ctx.settings.blockingCalls;
+  if (configured.length) {
+    let set = extraNames.get(configured);
+    if (!set) {
+      set = new Set(configured.map((q) => q.slice(q.lastIndexOf('.') + 1)));
+      extraNames.set(configured, set);
+    }
+    if (set.has(name)) return true;
+  }
+  if (fn!.type !== 'attribute' || ANY_METHOD_MODULES.size === 0) return false;
+  let mentions = fileMentions.get(ctx.model);
+  if (mentions === undefined) {
+    mentions = [...ANY_METHOD_MODULES].some((m) => ctx.source.includes(m));
+    fileMentions.set(ctx.model, mentions);
+  }
+  return mentions;
+}
+
+const aliasCache = new WeakMap<SemanticModel, Set<string>>();
+
+/** Names bound by `from m import x as y` / `import m.x as y` anywhere in the file (the `y`s). */
+function aliasesOf(model: SemanticModel): Set<string> {
+  let set = aliasCache.get(model);
+  if (!set) {
+    set = new Set();
+    for (const a of model.root.descendantsOfType('aliased_import')) {
+      const alias = a.childForFieldName('alias');
+      if (alias) set.add(alias.text);
+    }
+    aliasCache.set(model, set);
+  }
+  return set;
+}
+
+/**
  * The call's target when the call runs directly on the event loop: its nearest enclosing function
  * is an `async def` (a nested `def`, `lambda` or class body resets that), and its result is not
  * awaited or entered with `async with` / iterated with `async for` — an awaited call returns an
  * awaitable, so it is not the synchronous API a rule is looking for (or the model mistook the type).
  * Functions handed uncalled to `asyncio.to_thread`, `run_in_executor` or `functools.partial` are not
- * calls at all, so they never get here.
+ * calls at all, so they never get here. Null as well for calls no CL5 rule could report.
  */
-export function loopCall(call: SyntaxNode, model: SemanticModel): LoopCall | null {
+export function loopCall(call: SyntaxNode, ctx: RuleContext): LoopCall | null {
+  const model = ctx.model;
   let perModel = cache.get(model);
   if (!perModel) {
     perModel = new Map();
@@ -30,7 +92,7 @@ export function loopCall(call: SyntaxNode, model: SemanticModel): LoopCall | nul
   }
   const hit = perModel.get(call.id);
   if (hit !== undefined) return hit;
-  const result = compute(call, model);
+  const result = mayBeBlocking(call, ctx) ? compute(call, model) : null;
   perModel.set(call.id, result);
   return result;
 }
