@@ -10,6 +10,7 @@ import type { SemanticModel } from '../../../src/lang/python/model.js';
 import type { Lifetime } from '../../../src/lang/python/lifetime.js';
 import { endsLine, lineEnd as lineEndOf, lineStart, nextLineStart, startsLine } from '../../../src/fix/python/layout.js';
 import { assignmentToWith, wrapInTryFinally } from '../../../src/fix/python/wrap.js';
+import { ensureImport } from '../../../src/fix/python/imports.js';
 
 function unwrapParens(n: SyntaxNode): SyntaxNode {
   while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
@@ -69,7 +70,8 @@ export function withFix(model: SemanticModel, lt: Lifetime): Fix | null {
   const text = model.source;
   if (!lt.function || !lt.name || lt.inline || !lt.straightLine || !lt.block || lt.block.type !== 'block') return null;
   if (lt.fate !== 'never-closed' && lt.fate !== 'closed-not-in-finally') return null;
-  if (!lt.spec.withCloses || (lt.spec.asyncWith && !lt.isAsync)) return null;
+  if (lt.spec.asyncWith && !lt.isAsync) return null;
+  if (!lt.spec.withCloses && lt.spec.asyncWith) return null;
   if (!simpleAssignment(lt.statement, lt.name, lt.expr)) return null;
   let expression: string;
   if (lt.expr.type === 'await' || unwrapParens(lt.expr).type === 'await') {
@@ -77,6 +79,14 @@ export function withFix(model: SemanticModel, lt: Lifetime): Fix | null {
     if (lt.spec.family !== 'pooled-connection') return null;
     expression = lt.call.text;
   } else expression = lt.expr.text;
+  // sqlite3 / psycopg2 connections: their own `with` only ends a transaction; closing() closes.
+  let closingImport: Edit | undefined;
+  if (!lt.spec.withCloses) {
+    const closing = ensureImport(model, lt.statement, { module: 'contextlib', name: 'closing' });
+    if (!closing) return null;
+    expression = `${closing.ref}(${expression})`;
+    closingImport = closing.edit;
+  }
 
   const block = lt.block;
   const removed: SyntaxNode[] = [];
@@ -98,6 +108,7 @@ export function withFix(model: SemanticModel, lt: Lifetime): Fix | null {
   const edits = assignmentToWith(text, lt.statement, body, { expression, target: lt.name, async: lt.spec.asyncWith });
   if (!edits) return null;
   edits.push(...removed.map((r) => deleteLines(text, r)));
+  if (closingImport) edits.push(closingImport);
   const kw = lt.spec.asyncWith ? 'async with' : 'with';
   return { applicability: 'unsafe', message: `Use \`${kw} ${short(expression)} as ${lt.name}:\` around its uses`, edits };
 }
@@ -109,8 +120,13 @@ export function withFix(model: SemanticModel, lt: Lifetime): Fix | null {
 export function tryFinallyFix(model: SemanticModel, lt: Lifetime): Fix | null {
   const text = model.source;
   if (!lt.function || !lt.name || lt.fate !== 'closed-not-in-finally' || !lt.block || lt.block.type !== 'block') return null;
-  if (lt.releases.length !== 1 || lt.releases[0].onErrorPath) return null;
-  const release = lt.releases[0];
+  // A later `name = ...` starts another resource: its releases are not this one's.
+  const scope = model.scopeFor(lt.function);
+  const rebinds = (scope.bindings.get(lt.name) ?? []).map((b) => b.start).filter((p) => p > lt.statement.endIndex);
+  const until = rebinds.length ? Math.min(...rebinds) : Infinity;
+  const releases = lt.releases.filter((r) => r.at.startIndex < until);
+  if (releases.length !== 1 || releases[0].onErrorPath) return null;
+  const release = releases[0];
   const stmt = statementIn(release.at, lt.block);
   if (!stmt || stmt.startIndex <= lt.statement.endIndex) return null;
   if (!isBareRelease(stmt, releaseCall(release.at), text) || stmt.startPosition.row !== stmt.endPosition.row) return null;
