@@ -155,3 +155,11 @@ test('an unreadable file is an error, not a crash', { skip: process.getuid?.() =
   const out = JSON.parse(run(['--format', 'json', '--no-cache'], dir).stdout);
   assert.ok(out.errors.some((e: { path: string; kind: string }) => e.path === 'secret.py' && e.kind === 'io'));
 });
+
+test('--select takes one value, so paths after it are still paths', () => {
+  const dir = tempProject({ 'sub/bad.py': HAZARD });
+  const r = run(['--select', 'CL101', 'sub', '--no-cache'], dir);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /sub\/bad\.py:3:1: CL101/);
+  assert.equal(run(['--select', 'CL101', '--select', 'CL5', 'sub', '--no-cache'], dir).code, 1);
+});
