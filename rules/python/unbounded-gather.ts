@@ -1,6 +1,7 @@
 import type { Rule } from '../../src/types.js';
 import { mayCall } from './_shared/names.js';
 import { COLLECTORS, collectedExpressions, coroutineBound, fanoutSources } from './_shared/fanout.js';
+import { semaphoreSuggestion } from './_shared/fix-gather.js';
 
 const rule: Rule = {
   code: 'CL301',
@@ -10,6 +11,7 @@ const rule: Rule = {
   // asyncio's collectors are reached through an import naming `asyncio`, or from inside the asyncio
   // package through its `tasks` module.
   triggers: ['asyncio', 'tasks'],
+  fixable: 'display-only',
   nodeTypes: ['call'],
   docs: {
     summary:
@@ -30,6 +32,10 @@ const rule: Rule = {
       'import asyncio\n\nLIMIT = asyncio.Semaphore(20)\n\n\nasync def fetch(session, url):\n    async with LIMIT:\n' +
       '        async with session.get(url) as resp:\n            return await resp.text()\n\n\n' +
       'async def crawl(session, urls):\n    return await asyncio.gather(*[fetch(session, u) for u in urls])\n',
+    fix:
+      'A suggestion only, never applied: when the fan-out is a comprehension of coroutine calls, it shows the change ' +
+      'in place — an `asyncio.Semaphore(50)`, an `async def limited(aw)` that awaits under it, and each coroutine ' +
+      'wrapped as `limited(...)`. The right limit depends on what the upstream can take, so a person has to pick it.',
     references: [
       'https://docs.python.org/3/library/asyncio-sync.html#asyncio.Semaphore',
       'https://docs.aiohttp.org/en/stable/client_advanced.html#limiting-connection-pool-size',
@@ -58,6 +64,7 @@ const rule: Rule = {
             `\`asyncio.Semaphore\` ${bound.inspected ? `around the work in \`${co}\`` : `around each \`${co}()\` call`}, process the input in fixed-size chunks, or use a bounded ` +
             `pool such as \`aiometer\` instead of \`${fn}\`.`,
           related: [{ node: src.loop, message: 'one coroutine per item of this input' }],
+          fix: semaphoreSuggestion(ctx.model, call),
         });
         return;
       }
