@@ -240,6 +240,21 @@ test('CLI: --fix applies safe fixes and prints "Fixed N (M remaining)"; --unsafe
   assert.deepEqual(JSON.parse(j.stdout).diagnostics, []);
 });
 
+test('CLI: the config sets the timeout a fix inserts and the target version', () => {
+  const dir = tempDir();
+  writeFileSync(
+    path.join(dir, 'pyproject.toml'),
+    '[tool.conn-lint]\ntarget-version = "3.8"\n\n[tool.conn-lint.fix]\nrequests-timeout = "(5, 60)"\n',
+  );
+  const src = 'import requests\n\n\nasync def f(u):\n    return requests.get(u, timeout=3)\n\n\ndef g(u):\n    return requests.get(u)\n';
+  writeFileSync(path.join(dir, 'svc.py'), src);
+  const d = cli(['.', '--diff', '--unsafe-fixes', '--no-cache'], dir);
+  assert.equal(d.code, 1, d.stderr);
+  assert.match(d.stdout, /^\+    return requests\.get\(u, timeout=\(5, 60\)\)$/m);
+  assert.match(d.stdout, /^\+    return await asyncio\.get_running_loop\(\)\.run_in_executor\(None, functools\.partial\(requests\.get, u, timeout=3\)\)$/m);
+  assert.match(d.stdout, /^\+import asyncio\n\+import functools$/m);
+});
+
 test('CLI: JSON carries each fix with its applicability and edits', () => {
   const dir = tempDir();
   writeFileSync(path.join(dir, 'bad.py'), 'import requests\nrequests.get("u")\n');
