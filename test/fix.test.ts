@@ -20,6 +20,8 @@ import { unifiedDiff } from '../src/fix/diff.js';
 import { FIXTURES, REPO, fixtureDirs, fixtureOptions, fixturePairs, optionsFor, pythonVerdicts, rules } from './support.js';
 
 const all = await rules();
+const cl101 = all.find((r) => r.code === 'CL101')!;
+const only101 = optionsFor(all, [cl101]);
 const BIN = path.join(REPO, 'bin', 'conn-lint');
 
 function tempDir(): string {
@@ -132,6 +134,12 @@ test('the guard catches indentation errors that tree-sitter lets through', () =>
   assert.equal(syntaxErrorIn('if x: a()\nif y:\n  b()\n  # c\n c = 1 if x else \\\n   2\n'.replace(' c = 1', 'c = 1')), undefined);
 });
 
+test('a suppressed finding is not fixed', () => {
+  const src = 'import requests\nrequests.get("a")  # noqa: CL101\nrequests.get("b")\n';
+  const out = fixText('t.py', src, only101, { unsafe: true });
+  assert.equal(out.text, 'import requests\nrequests.get("a")  # noqa: CL101\nrequests.get("b", timeout=(3.05, 27))\n');
+});
+
 test('a file that does not parse is not fixed', () => {
   const r = testRule('CL901', 'foo', 'safe', () => 'bar()');
   const out = fixText('t.py', 'foo()\ndef (:\n', engineOptions(r), { unsafe: false });
@@ -153,8 +161,6 @@ test('fixes that undo each other, or never finish, stop with an error and a pars
 
 // ---- files on disk ------------------------------------------------------------------------
 
-const cl101 = all.find((r) => r.code === 'CL101')!;
-const only101 = optionsFor(all, [cl101]);
 const write = { unsafe: false, write: true };
 
 test('--fix keeps CRLF line endings, a BOM, tabs, non-ASCII text and the file mode', () => {
