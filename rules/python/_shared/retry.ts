@@ -55,6 +55,8 @@ export interface MethodSet {
   every: boolean;
   /** Where each literal was written, for pointing at it. */
   nodes: Map<string, SyntaxNode>;
+  /** The value is a parameter's default: what callers get when they do not pass their own. */
+  fromDefault?: boolean;
 }
 
 const unknownSet = (): MethodSet => ({ literals: new Set(), complete: false, every: false, nodes: new Map() });
@@ -65,6 +67,7 @@ function union(a: MethodSet, b: MethodSet): MethodSet {
     complete: a.complete && b.complete,
     every: a.every || b.every,
     nodes: new Map([...a.nodes, ...b.nodes]),
+    fromDefault: a.fromDefault || b.fromDefault,
   };
 }
 
@@ -138,10 +141,11 @@ export function methodSet(expr: SyntaxNode, model: SemanticModel, depth = 0): Me
     }
     case 'identifier': {
       const b = model.lookup(n.text, n);
-      // A parameter's default is what callers get unless they pass their own list: follow it for
-      // the methods it names, but not for `None` (the caller is then expected to pass one).
-      if (b?.kind === 'param' && b.value && !b.annotation?.text.includes('Retry')) {
-        return { ...methodSet(b.value, model, depth + 1), every: false, complete: false };
+      // A parameter's default is what callers get unless they pass their own list (`None` included:
+      // a wrapper whose `allowed_methods=None` goes straight to Retry retries every method by default).
+      if (b?.kind === 'param' && b.value) {
+        const d = methodSet(b.value, model, depth + 1);
+        return { ...d, complete: false, fromDefault: true };
       }
       if (!b || b.kind !== 'assign' || !b.value || b.destructured) return unknownSet();
       if ((model.scopeOf(b.node).bindings.get(n.text)?.length ?? 0) !== 1) return unknownSet();
