@@ -100,8 +100,29 @@ export function loopCall(call: SyntaxNode, ctx: RuleContext): LoopCall | null {
 function compute(call: SyntaxNode, model: SemanticModel): LoopCall | null {
   const fn = enclosingFunction(call);
   if (!isAsyncFunction(fn)) return null;
-  if (consumedAsynchronously(call)) return null;
+  if (consumedAsynchronously(call) || handedToScheduler(call, model)) return null;
   return { fn: fn!, info: model.resolveCall(call) };
+}
+
+/** asyncio functions whose arguments are awaitables: `wait_for(proc.wait(), 5)` passes a coroutine. */
+const AWAITABLE_TAKERS = new Set([
+  'asyncio.wait_for', 'asyncio.gather', 'asyncio.shield', 'asyncio.create_task', 'asyncio.ensure_future',
+  'asyncio.wait', 'asyncio.as_completed', 'asyncio.run', 'asyncio.run_coroutine_threadsafe',
+]);
+const AWAITABLE_METHODS = new Set(['create_task', 'ensure_future', 'run_until_complete', 'start_soon']);
+
+function handedToScheduler(call: SyntaxNode, model: SemanticModel): boolean {
+  let n: SyntaxNode = call;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  let outer = n.parent;
+  if (outer?.type === 'keyword_argument') outer = outer.parent;
+  if (outer?.type !== 'argument_list') return false;
+  const taker = outer.parent;
+  if (taker?.type !== 'call') return false;
+  const f = taker.childForFieldName('function');
+  if (f?.type === 'attribute' && AWAITABLE_METHODS.has(f.childForFieldName('attribute')!.text)) return true;
+  const name = f ? model.qualifiedName(f) : undefined;
+  return !!name && AWAITABLE_TAKERS.has(name);
 }
 
 function consumedAsynchronously(call: SyntaxNode): boolean {
