@@ -75,7 +75,7 @@ const rule: Rule = {
     const fnName = (cls ? `${cls.name}.` : '') + (fn.childForFieldName('name')?.text ?? '<handler>');
     const what =
       handler.kind === 'dependency'
-        ? `the FastAPI dependency \`${fnName}\` (used as ${handler.evidence})`
+        ? `the FastAPI dependency \`${fnName}\` (${handler.evidence.startsWith('`') ? `used as ${handler.evidence}` : handler.evidence})`
         : `the ${handler.framework === 'a web framework' ? 'web' : handler.framework} ${handler.kind === 'view' ? 'view' : 'request handler'} \`${fnName}\` (${handler.evidence})`;
     ctx.report({
       node: call,

@@ -23,7 +23,8 @@ const rule: Rule = {
       'open files"), overload the upstream and use memory in proportion to the input. Bound it: acquire an ' +
       '`asyncio.Semaphore` (or `anyio.CapacityLimiter`) inside the coroutine, process the input in fixed-size chunks, or ' +
       'use a pool library such as `aiometer`. The coroutine is looked into when it is defined in the same module; ' +
-      'a fixed handful of coroutines, chunks sliced by a bound (`urls[i:i + 50]`), `range(n)` worker pools, work handed ' +
+      'a fixed handful of coroutines, chunks sliced by a bound (`urls[i:i + 50]`), `range(n)` worker pools, fan-out ' +
+      'over the object\'s own state (`self._connections`, `self.trading_pairs`: sized by the program), work handed ' +
       'to an executor (`asyncio.to_thread`) and loops that drain with `asyncio.wait` as they go are not reported.',
     bad:
       'import asyncio\n\n\nasync def fetch(session, url):\n    async with session.get(url) as resp:\n        return await resp.text()\n\n\n' +

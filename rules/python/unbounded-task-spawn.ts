@@ -85,7 +85,8 @@ const rule: Rule = {
       'sockets and file descriptors run out ("Too many open files"), the upstream is flooded and memory grows with the ' +
       'input. Acquire an `asyncio.Semaphore` inside the task\'s coroutine (or before spawning), drain with ' +
       '`asyncio.wait(..., return_when=FIRST_COMPLETED)` as you go, or use a fixed number of workers reading a queue. ' +
-      'Loops over a fixed handful or `range(n)` (a worker pool), `while` and `async for` loops that consume a stream ' +
+      'Loops over a fixed handful, `range(n)` (a worker pool) or the object\'s own state (`self.trading_pairs`), `while` ' +
+      'and `async for` loops that consume a stream ' +
       '(one task per accepted connection or message is how servers work), and tasks later passed to ' +
       '`gather`/`wait` (reported by unbounded-gather) are not reported.',
     bad:

@@ -54,9 +54,11 @@ export type ClientFate =
 const STORE_METHODS = new Set(['append', 'add', 'insert', 'appendleft', 'setdefault', 'put', 'put_nowait', 'extend', 'update', 'push', 'enter_context', 'enter_async_context']);
 
 /** Where the client built by `call` goes. */
-export function clientFate(call: SyntaxNode, model: SemanticModel): ClientFate {
+export function clientFate(call: SyntaxNode, model: SemanticModel, depth = 0): ClientFate {
+  // Values handed from name to name can form a cycle (`a = Wrap(b); b = Wrap(a)`): give up quietly.
+  if (depth > 6) return 'used-here';
   let node = call;
-  for (let depth = 0; depth < 8; depth++) {
+  for (let step = 0; step < 8; step++) {
     const parent = node.parent;
     if (!parent) return 'used-here';
     switch (parent.type) {
@@ -96,12 +98,12 @@ export function clientFate(call: SyntaxNode, model: SemanticModel): ClientFate {
         // Wrapped by another object (`Api(session=Session())`): that object carries the client.
         // A function (`download(Client(), url)`) uses it and returns something else.
         if (!looksLikeConstructor(outer)) return 'used-here';
-        const wrapped = clientFate(outer, model);
+        const wrapped = clientFate(outer, model, depth + 1);
         return wrapped === 'inside-client' ? 'used-here' : wrapped;
       }
       case 'assignment':
       case 'augmented_assignment':
-        return assignmentFate(parent, model);
+        return assignmentFate(parent, model, depth);
       case 'named_expression':
         return 'used-here';
       case 'attribute':
@@ -114,7 +116,7 @@ export function clientFate(call: SyntaxNode, model: SemanticModel): ClientFate {
   return 'used-here';
 }
 
-function assignmentFate(assignment: SyntaxNode, model: SemanticModel): ClientFate {
+function assignmentFate(assignment: SyntaxNode, model: SemanticModel, depth: number): ClientFate {
   // `a = b = value` nests: every target of the chain counts.
   let top = assignment;
   while (top.parent?.type === 'assignment') top = top.parent;
@@ -127,7 +129,7 @@ function assignmentFate(assignment: SyntaxNode, model: SemanticModel): ClientFat
   for (const t of targets) {
     if (t.type === 'attribute' || t.type === 'subscript') return 'stored';
     if (t.type !== 'identifier') continue;
-    const f = localFate(t, model);
+    const f = localFate(t, model, depth);
     if (f === 'stored') return 'stored';
     if (f === 'returned') fate = 'returned';
   }
@@ -135,7 +137,7 @@ function assignmentFate(assignment: SyntaxNode, model: SemanticModel): ClientFat
 }
 
 /** What happens to a local name bound to a client: stored, returned, or only used. */
-function localFate(target: SyntaxNode, model: SemanticModel): ClientFate {
+function localFate(target: SyntaxNode, model: SemanticModel, depth: number): ClientFate {
   const scope = model.scopeOf(target);
   if (scope.kind === 'module' || scope.kind === 'class') return 'stored';
   if (scope.globals.has(target.text) || scope.nonlocals.has(target.text)) return 'stored';
@@ -150,14 +152,14 @@ function localFate(target: SyntaxNode, model: SemanticModel): ClientFate {
     const inNested = enclosingFunction(use) !== fn;
     if (!inNested && model.lookup(use.text, use)?.node.id !== binding?.node.id) continue;
     if (inNested) return 'stored';
-    const f = useFate(use, model);
+    const f = useFate(use, model, depth);
     if (f === 'stored') return 'stored';
     if (f === 'returned') fate = 'returned';
   }
   return fate;
 }
 
-function useFate(use: SyntaxNode, model: SemanticModel): ClientFate {
+function useFate(use: SyntaxNode, model: SemanticModel, depth: number): ClientFate {
   const parent = use.parent;
   if (!parent) return 'used-here';
   switch (parent.type) {
@@ -177,14 +179,14 @@ function useFate(use: SyntaxNode, model: SemanticModel): ClientFate {
       if (fn?.type === 'attribute' && STORE_METHODS.has(fn.childForFieldName('attribute')!.text)) return 'stored';
       // Handed to a constructor that may keep it (`Api(session)`): follow that value.
       if (outer?.type === 'call' && looksLikeConstructor(outer)) {
-        const f = clientFate(outer, model);
+        const f = clientFate(outer, model, depth + 1);
         return f === 'inside-client' ? 'used-here' : f;
       }
       return 'used-here';
     }
     case 'assignment': {
       if (parent.childForFieldName('right')?.id !== use.id) return 'used-here';
-      return assignmentFate(parent, model);
+      return assignmentFate(parent, model, depth + 1);
     }
     default:
       return 'used-here';

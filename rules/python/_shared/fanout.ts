@@ -56,7 +56,7 @@ const TASK_GROUP_FACTORIES = new Set(['anyio.create_task_group', 'trio.open_nurs
 /** A `range()` longer than this is not "a fixed handful". */
 const MAX_FIXED = 100;
 
-const SAME_SIZE_FUNCTIONS = new Set(['enumerate', 'sorted', 'reversed', 'list', 'tuple', 'set', 'frozenset', 'iter', 'dict']);
+const SAME_SIZE_FUNCTIONS = new Set(['enumerate', 'sorted', 'reversed', 'list', 'tuple', 'set', 'frozenset', 'iter', 'dict', 'asyncio.as_completed']);
 const SAME_SIZE_METHODS = new Set(['items', 'keys', 'values', 'copy']);
 const MUTATORS = new Set(['append', 'extend', 'add', 'update', 'insert', 'appendleft', 'extendleft', 'setdefault']);
 
@@ -84,8 +84,16 @@ export function isFixedSize(expr: SyntaxNode, model: SemanticModel, depth = 0): 
       return comprehensionClauses(n).every((c) => isFixedSize(c.childForFieldName('right')!, model, depth + 1));
     case 'subscript': {
       const slice = n.childForFieldName('subscript');
-      return !!slice && slice.type === 'slice' && sliceHasUpperBound(slice);
+      if (slice?.type === 'slice') return sliceHasUpperBound(slice);
+      return isObjectState(n);
     }
+    case 'binary_operator':
+      // `[...] + [...]`: as fixed as both sides.
+      return (
+        n.childForFieldName('operator')?.type === '+' &&
+        isFixedSize(n.childForFieldName('left')!, model, depth + 1) &&
+        isFixedSize(n.childForFieldName('right')!, model, depth + 1)
+      );
     case 'call': {
       const fn = n.childForFieldName('function')!;
       const name = model.qualifiedName(fn);
@@ -130,10 +138,22 @@ export function isFixedSize(expr: SyntaxNode, model: SemanticModel, depth = 0): 
       return isFixedSize(b.value, model, depth + 1);
     }
     case 'attribute':
-      return namesABatch(n.childForFieldName('attribute')!.text);
+      return isObjectState(n) || namesABatch(n.childForFieldName('attribute')!.text);
     default:
       return false;
   }
+}
+
+/**
+ * `self.trading_pairs`, `self._connections.items()`: the object's own registry (its connections,
+ * handlers, subscriptions), sized by the program's design rather than handed in as input.
+ */
+function isObjectState(n: SyntaxNode): boolean {
+  let cur = n;
+  while (cur.type === 'attribute' || cur.type === 'subscript') {
+    cur = cur.type === 'attribute' ? cur.childForFieldName('object')! : cur.childForFieldName('value')!;
+  }
+  return cur.type === 'identifier' && (cur.text === 'self' || cur.text === 'cls');
 }
 
 /** `batch`, `chunk`, `page_batch`, `chunked`, `batched`: a name that says it holds one bounded chunk. */

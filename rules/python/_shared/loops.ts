@@ -23,6 +23,12 @@ export function isRetryOrPollLoop(loop: SyntaxNode, node: SyntaxNode, model: Sem
   const body = loop.childForFieldName('body');
   if (!body) return false;
   if (bodyCalls(body, model, SLEEPS)) return true;
+  // `while not result and attempts < 3:` — a retry counter compared with a small constant.
+  const condition = loop.type === 'while_statement' ? loop.childForFieldName('condition') : null;
+  if (condition && [condition, ...condition.descendantsOfType('comparison_operator')].some((c) => c.type === 'comparison_operator' && c.namedChildren.some((o) => {
+    const v = model.constantValue(o);
+    return typeof v === 'number' && v > 0 && v <= 10;
+  }))) return true;
   // `try: return fetch() / break` inside the loop: the loop runs again only after a failure.
   for (let n = node.parent; n && n.id !== loop.id; n = n.parent) {
     if (n.type === 'try_statement') {
@@ -53,6 +59,31 @@ export function bodyCalls(block: SyntaxNode, model: SemanticModel, names: Readon
   return walk(block);
 }
 
+/** True when the loop or comprehension runs over a fixed handful of items (a literal, `range(3)`). */
+export function isFixedLoop(loop: SyntaxNode, model: SemanticModel): boolean {
+  if (loop.type === 'while_statement') return false;
+  return loopSource(loop, loop, model).fixed;
+}
+
+/**
+ * True when an argument of the call uses a loop variable: `Client(proxy=proxy)`,
+ * `ClientSession(base_url=host)` — each turn needs a differently configured client, and no
+ * connection could be shared across turns anyway.
+ */
+export function usesLoopVariable(call: SyntaxNode, loop: SyntaxNode, model: SemanticModel): boolean {
+  const vars = loopSource(loop, loop, model).loopVars;
+  if (!vars.size) return false;
+  const args = call.childForFieldName('arguments');
+  return !!args && args.descendantsOfType('identifier').some((id) => {
+    if (!vars.has(id.text)) return false;
+    const p = id.parent;
+    // `proxy=` (a keyword's name) and `.host` (an attribute's name) are not uses of the variable.
+    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === id.id) return false;
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id) return false;
+    return true;
+  });
+}
+
 // ---- helpers called once per item -----------------------------------------------------------
 
 const MAP_LIKE = new Set(['map', 'imap', 'imap_unordered', 'starmap', 'map_async', 'starmap_async']);
@@ -74,6 +105,8 @@ function allCalls(model: SemanticModel): SyntaxNode[] {
 export function perItemCallers(fn: SyntaxNode, model: SemanticModel, depth = 0): SyntaxNode[] {
   const name = fn.childForFieldName('name')?.text;
   if (!name) return [];
+  // A helper that loops itself makes many requests per call: one client per call is amortised.
+  if (depth === 0 && hasLoop(fn)) return [];
   const out: SyntaxNode[] = [];
   const refersToFn = (expr: SyntaxNode) => functionDefinition(expr, model)?.id === fn.id;
   const inItemLoop = (site: SyntaxNode) => {
@@ -91,9 +124,10 @@ export function perItemCallers(fn: SyntaxNode, model: SemanticModel, depth = 0):
       if (!refersToFn(target)) continue;
       if (inItemLoop(call)) out.push(call);
       else if (depth < 1 && !enclosingLoop(call)) {
-        // `async def one(u): return await fetch(u)` gathered per item: one level up.
+        // `async def one(u): return await fetch(u)`, a closure gathered per item: one level up.
         const outer = enclosingFunction(call);
-        if (outer?.type === 'function_definition' && outer.id !== fn.id && perItemCallers(outer, model, depth + 1).length) out.push(call);
+        const isClosure = !!outer && outer.type === 'function_definition' && !!enclosingFunction(outer);
+        if (isClosure && outer!.id !== fn.id && perItemCallers(outer!, model, depth + 1).length) out.push(call);
       }
       continue;
     }
@@ -109,6 +143,16 @@ export function perItemCallers(fn: SyntaxNode, model: SemanticModel, depth = 0):
     }
   }
   return out;
+}
+
+function hasLoop(fn: SyntaxNode): boolean {
+  const body = fn.childForFieldName('body');
+  const walk = (n: SyntaxNode): boolean => {
+    if (n.type === 'for_statement' || n.type === 'while_statement' || COMPREHENSION_TYPES.has(n.type)) return true;
+    if (FUNCTION_TYPES.has(n.type) || n.type === 'class_definition') return false;
+    return n.namedChildren.some(walk);
+  };
+  return !!body && walk(body);
 }
 
 /** True when `node` is reached only on some paths of its function (`x or Client()`, under an `if`). */

@@ -125,7 +125,42 @@ function computeHandler(fn: SyntaxNode, model: SemanticModel, index: ModuleIndex
   }
   const registered = index.registered.get(fn.id);
   if (registered) return registered.kind === 'dependency' && isCached(fn, model) ? undefined : registered;
-  return classView(fn, model) ?? djangoFunctionView(fn, model);
+  return classView(fn, model) ?? djangoFunctionView(fn, model) ?? generatorDependency(fn, model);
+}
+
+/**
+ * `async def get_client(): async with httpx.AsyncClient() as c: yield c` — an undecorated
+ * module-level generator in a FastAPI module or a `dependencies.py`/`deps.py` file. FastAPI
+ * dependencies usually live in their own module, away from the `Depends(...)` that uses them;
+ * outside FastAPI such a bare generator has little other use (context managers and fixtures
+ * carry a decorator).
+ */
+function generatorDependency(fn: SyntaxNode, model: SemanticModel): WebHandler | undefined {
+  if (decoratorsOf(fn).length || enclosingFunction(fn) || model.enclosingClass(fn)) return undefined;
+  if (!isGenerator(fn)) return undefined;
+  const parts = model.path.split(/[\\/]/);
+  const file = parts[parts.length - 1].replace(/\.py$/, '');
+  const depsFile = ['dependencies', 'dependency', 'deps'].includes(file) || ['dependencies', 'deps'].includes(parts[parts.length - 2] ?? '');
+  if (!depsFile && !importsFastAPI(model)) return undefined;
+  const name = fn.childForFieldName('name')!;
+  return { framework: 'FastAPI', kind: 'dependency', evidence: 'a generator dependency', node: name };
+}
+
+function isGenerator(fn: SyntaxNode): boolean {
+  const walk = (n: SyntaxNode): boolean => {
+    if (n.type === 'yield') return true;
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
+    return n.namedChildren.some(walk);
+  };
+  const body = fn.childForFieldName('body');
+  return !!body && walk(body);
+}
+
+function importsFastAPI(model: SemanticModel): boolean {
+  for (const list of model.scopeFor(model.root).bindings.values()) {
+    for (const b of list) if (b.kind === 'import' && /^(fastapi|starlette)(\.|$)/.test(b.imported ?? '')) return true;
+  }
+  return false;
 }
 
 function decoratorRoute(d: SyntaxNode, model: SemanticModel): WebHandler | undefined {
