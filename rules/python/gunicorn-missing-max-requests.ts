@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types.js';
-import { firstLineNode, gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
+import { GUNICORN_SCOPE, firstLineNode, gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
 
 const rule: Rule = {
   code: 'CL602',
@@ -12,7 +12,7 @@ const rule: Rule = {
   docs: {
     summary:
       'A gunicorn config file does not set `max_requests` (reported on the file\'s first line), or sets it to 0, so workers ' +
-      'are never recycled. Files with `from … import *` or `globals()` tricks are skipped, since the setting may come from there.',
+      'are never recycled. Files with `from … import *` or `globals()` tricks are skipped, since the setting may come from there.' + GUNICORN_SCOPE,
     why:
       'A long-lived worker accumulates whatever leaks in the application and its libraries: memory, sockets in CLOSE_WAIT, ' +
       'pooled connections that are never returned, file descriptors. `max_requests` makes gunicorn restart each worker ' +

@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
+import { GUNICORN_SCOPE, gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
 
 /** Constructors of connection pools and pooled clients. */
 const POOLS = new Set([
@@ -41,7 +41,7 @@ const rule: Rule = {
       'A gunicorn config sets `preload_app = True` and opens a connection pool or pooled client before the fork — at module ' +
       'level or in a master hook (`on_starting`, `when_ready`, `pre_fork`) of the same file — with no `post_fork` / ' +
       '`post_worker_init` hook that disposes or recreates it. Only the config file is checked: pools built at import time ' +
-      'by the application module are not visible to this rule.',
+      'by the application module are not visible to this rule.' + GUNICORN_SCOPE,
     why:
       'With `preload_app` the master imports the app and then forks the workers, which inherit every socket already open. ' +
       'Several processes then read and write the same database or Redis connections: responses go to the wrong worker, ' +

@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/types.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
+import { GUNICORN_SCOPE, gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
 
 const SYNC_NAMES = new Set(['sync', 'gunicorn.workers.sync.SyncWorker']);
 
@@ -27,7 +27,7 @@ const rule: Rule = {
   docs: {
     summary:
       'A gunicorn config sets `worker_connections` above 1 while the workers are sync workers with one thread ' +
-      '(`worker_class = "sync"` or unset, `threads` 1 or unset).',
+      '(`worker_class = "sync"` or unset, `threads` 1 or unset).' + GUNICORN_SCOPE,
     why:
       '`worker_connections` only applies to the eventlet and gevent workers. A sync worker with one thread serves exactly ' +
       'one request at a time, whatever `worker_connections` says, so the server handles `workers` concurrent requests in ' +

@@ -1,5 +1,5 @@
 import type { Rule } from '../../src/types.js';
-import { gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
+import { GUNICORN_SCOPE, gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
 
 const rule: Rule = {
   code: 'CL601',
@@ -10,7 +10,7 @@ const rule: Rule = {
   nodeTypes: ['module'],
   appliesTo: isGunicornConfigPath,
   docs: {
-    summary: 'A gunicorn config file sets `timeout = 0` (or a negative value), which disables the worker timeout.',
+    summary: 'A gunicorn config file sets `timeout = 0` (or a negative value), which disables the worker timeout.' + GUNICORN_SCOPE,
     why:
       "Gunicorn's arbiter kills and replaces a worker that has not checked in for `timeout` seconds. With `timeout = 0` it " +
       'never does: a worker stuck on an upstream call without its own timeout, a deadlock or an infinite loop stays stuck ' +

@@ -122,7 +122,15 @@ export function numericValue(model: SemanticModel, value: SyntaxNode): number | 
   return undefined;
 }
 
-/** The node a "missing setting" finding points at: the file's first statement or comment. */
+/** The node a "missing setting" finding points at: the first token of the file's first statement or comment. */
 export function firstLineNode(model: SemanticModel): SyntaxNode {
-  return model.root.firstChild ?? model.root;
+  let n = model.root.firstChild ?? model.root;
+  while (n.firstChild) n = n.firstChild;
+  return n;
 }
+
+/** Which files the gunicorn rules read, and what they cannot see: said in each rule's docs. */
+export const GUNICORN_SCOPE =
+  ' Applies to Python files named like gunicorn configs (`gunicorn.conf.py`, `gunicorn_config.py`, `gunicorn_prod.py`, ' +
+  '`config/gunicorn.py`) that assign at least one gunicorn setting; a config with another name passed with `-c` in a ' +
+  'Procfile or Dockerfile `CMD`, and settings given as command-line flags, are not seen.';
