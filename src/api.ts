@@ -11,7 +11,7 @@ import { resolveSelection } from './engine/select.js';
 import { lintBytes, type FileLintOptions } from './engine/run.js';
 import { perFileIgnores } from './engine/per-file-ignores.js';
 import { moduleLocation } from './lang/python/module-name.js';
-import { fixFile } from './fix/file.js';
+// The fixer (fix/file.js) is loaded only by a --fix run.
 import { addFileFix, newFixSummary, type FixMode, type FixSummary } from './fix/summary.js';
 
 export interface LintOptions {
@@ -101,9 +101,10 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
       for (const e of result.errors) errors.push({ ...e, path: displayPath(e.path, cwd) });
     }
   }
+  const { fixFile } = options.fix ? await import('./fix/file.js') : { fixFile: undefined };
   for (const file of options.fix ? found.files : []) {
     let result: FileResult;
-    if (options.fix && fixes) {
+    if (options.fix && fixes && fixFile) {
       const fixed = fixFile(file.path, { ...base, disabled: ignoresFor(file.path), location: moduleLocation(file.path) }, config.maxFileSize, {
         ...options.fix,
         diffPath: options.fix.diff ? displayPath(file.path, cwd) : undefined,

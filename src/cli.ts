@@ -1,17 +1,15 @@
 // Flags and sub-commands. No analysis here: everything goes through api.ts.
 import { readFileSync, writeFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { lint, setup, type LintOptions } from './api.js';
+// yargs, the API (rules, parser, model) and the fixer load lazily, when a command needs them
+// (issue 6: `--version` must not pay for them; a lint run does not load the fixer).
+import type { LintOptions } from './api.js';
 import { ConfigError } from './config/types.js';
 import { SelectorError, findRule } from './engine/select.js';
-import { loadRules } from './engine/registry.js';
 import { FORMATTERS, FORMATS_WITH_ERRORS } from './report/index.js';
 import { applyBaseline, BaselineError, readBaseline, writeBaseline } from './report/baseline.js';
 import { formatErrors, summary } from './report/text.js';
-import { progressBar } from './engine/progress.js';
-import { ruleDocText, rulesTable } from './rule-docs.js';
 import { fixSummaryLine } from './fix/summary.js';
+import { progressBar } from './engine/progress.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -45,6 +43,8 @@ function useColor(stream: NodeJS.WriteStream, flag: string | undefined): boolean
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
+  const { default: yargs } = await import('yargs');
+  const { lint, setup } = await import('./api.js');
   const parser = yargs(argv)
     .scriptName('conn-lint')
     .usage('$0 [PATH...] [options]\n\nFinds the code patterns behind connection, socket and thread-pool exhaustion in Python services.')
@@ -56,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
       "Show a rule's documentation (by code or name)",
       (y) => y.positional('id', { type: 'string', demandOption: true, describe: 'CL101 or requests-without-timeout' }),
       async (args) => {
+        const { loadRules } = await import('./engine/registry.js');
+        const { ruleDocText } = await import('./rule-docs.js');
         const rules = await loadRules();
         const rule = findRule(String(args.id), rules);
         if (!rule) throw new UsageError(new SelectorError(String(args.id), []).message);
@@ -68,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       (y) => y.option('config', { type: 'string', describe: 'Config file (to show which rules are enabled)' }),
       async (args) => {
         const s = await setup({ configFile: args.config as string | undefined });
+        const { rulesTable } = await import('./rule-docs.js');
         process.stdout.write(rulesTable(s.rules, new Set(s.enabled.map((r) => r.code))));
       },
     )
@@ -216,6 +219,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export async function run(): Promise<void> {
+  // `conn-lint --version` alone: answered before loading yargs and everything else.
+  if (process.argv.length === 3 && process.argv[2] === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  const { hideBin } = await import('yargs/helpers');
   const code = await main(hideBin(process.argv));
   // Let stdout drain before exiting (large reports through a pipe).
   process.exitCode = code;

@@ -7,7 +7,7 @@
 // just race to write (the last one wins, the other's new entries are lost and redone next time).
 // A file that does not parse or has the wrong shape is treated as empty.
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -260,8 +260,9 @@ export function connLintVersion(): string {
 let fingerprint: string | undefined;
 
 /**
- * The compiled engine and rules (names, sizes, mtimes) and the parser's versions: a rebuilt rule
- * or an upgraded grammar must not reuse results, even at the same conn-lint version.
+ * The compiled engine and rules (names and contents) and the parser's versions: a rebuilt rule or
+ * an upgraded grammar must not reuse results, even at the same conn-lint version. Contents, not
+ * mtimes: a rebuild that changes nothing (tsc rewrites every file) keeps the cache.
  */
 export function buildFingerprint(): string {
   if (fingerprint) return fingerprint;
@@ -279,13 +280,13 @@ export function buildFingerprint(): string {
       }
       for (const name of names) {
         const p = path.join(dir, name);
-        try {
-          const st = statSync(p);
-          if (st.isDirectory()) stack.push(p);
-          else if (name.endsWith('.js')) h.update(`${path.relative(dist, p)}\0${st.size}\0${st.mtimeMs}\n`);
-        } catch {
-          // vanished
-        }
+        if (name.endsWith('.js')) {
+          try {
+            h.update(`${path.relative(dist, p)}\0`).update(readFileSync(p)).update('\0');
+          } catch {
+            // vanished
+          }
+        } else if (!name.includes('.')) stack.push(p);
       }
     }
   }
