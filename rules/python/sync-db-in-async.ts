@@ -1,6 +1,6 @@
-import type { Rule } from '../../src/types.js';
+import type { Rule, RuleContext } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { loopCall, registerAnyMethodOf, registerBlockingCalls } from './_shared/blocking.js';
+import { loopCall, receiverOf, registerAnyMethodOf, registerBlockingCalls } from './_shared/blocking.js';
 
 interface Driver {
   label: string;
@@ -86,6 +86,17 @@ const REDIS_LOCAL = new Set([
   'from_url', 'from_pool', 'client', 'close', 'monitor',
 ]);
 
+function dbCall(call: SyntaxNode, ctx: RuleContext): { driver: Driver; name: string } | undefined {
+  const site = loopCall(call, ctx);
+  if (!site || !site.info.name) return undefined;
+  const name = ctx.model.matchInfo(site.info, CALL_NAMES);
+  if (name) return { driver: BY_CALL.get(name)!, name };
+  if (site.info.method && !REDIS_LOCAL.has(site.info.method) && ctx.model.isSubclass(site.info.receiverType, 'redis.Redis')) {
+    return { driver: REDIS, name: `redis.Redis.${site.info.method}` };
+  }
+  return undefined;
+}
+
 /** `session.query(User).filter(...).all()`: the whole chain, since the query runs at its end. */
 function chainEnd(call: SyntaxNode): SyntaxNode {
   let n = call;
@@ -122,16 +133,12 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
-    const site = loopCall(call, ctx);
-    if (!site || !site.info.name) return;
-    let driver: Driver | undefined;
-    let name = ctx.model.matchInfo(site.info, CALL_NAMES);
-    if (name) driver = BY_CALL.get(name);
-    else if (site.info.method && !REDIS_LOCAL.has(site.info.method) && ctx.model.isSubclass(site.info.receiverType, 'redis.Redis')) {
-      driver = REDIS;
-      name = `redis.Redis.${site.info.method}`;
-    }
-    if (!driver || !name) return;
+    const hit = dbCall(call, ctx);
+    if (!hit) return;
+    const { driver, name } = hit;
+    // `conn.execute(...).fetchone()`: one finding for the chain, on the call that starts it.
+    const recv = receiverOf(call);
+    if (recv?.type === 'call' && dbCall(recv, ctx)) return;
     const node = name.endsWith('.query') ? chainEnd(call) : call;
     ctx.report({
       node,
