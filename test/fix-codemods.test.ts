@@ -85,7 +85,7 @@ function creation(m: SemanticModel, startsWith: string) {
   return lt;
 }
 
-test('resource never closed → with around its uses; a trailing close() goes away', () => {
+test('resource never closed → with to the end of its block; a close() statement goes away', () => {
   const src = [
     'import requests',
     '',
@@ -101,13 +101,38 @@ test('resource never closed → with around its uses; a trailing close() goes aw
   const m = model(src);
   assert.equal(
     apply(m, withFix(m, creation(m, 'requests.Session'))),
-    ['import requests', '', '', 'def fetch(urls):', '    with requests.Session() as s:', '        for u in urls:', '            s.get(u, timeout=3)', '    return len(urls)', ''].join('\n'),
+    ['import requests', '', '', 'def fetch(urls):', '    with requests.Session() as s:', '        for u in urls:', '            s.get(u, timeout=3)', '        return len(urls)', ''].join('\n'),
   );
   const escapes = model('import requests\n\n\ndef make():\n    s = requests.Session()\n    return s\n');
   assert.equal(withFix(escapes, creation(escapes, 'requests.Session')), null);
   const asyncSrc = 'import aiohttp\n\n\nasync def f(u):\n    session = aiohttp.ClientSession()\n    async with session.get(u) as r:\n        return await r.text()\n';
   const am = model(asyncSrc);
   assert.match(apply(am, withFix(am, creation(am, 'aiohttp.ClientSession'))), /    async with aiohttp\.ClientSession\(\) as session:\n        async with session\.get\(u\) as r:\n            return await r\.text\(\)\n/);
+});
+
+test('an executor whose future is waited on later stays open until the end of the block', () => {
+  const src = [
+    'from concurrent.futures import ThreadPoolExecutor',
+    '',
+    '',
+    'def run(loop, job, current):',
+    '    if loop:',
+    '        ex = ThreadPoolExecutor(max_workers=1)',
+    '        fut = ex.submit(job)',
+    '        current.run_until_future(fut)',
+    '        fut.result()',
+    '    else:',
+    '        job()',
+    '',
+  ].join('\n');
+  const m = model(src);
+  assert.equal(
+    apply(m, withFix(m, creation(m, 'ThreadPoolExecutor'))),
+    src.replace(
+      '        ex = ThreadPoolExecutor(max_workers=1)\n        fut = ex.submit(job)\n        current.run_until_future(fut)\n        fut.result()\n',
+      '        with ThreadPoolExecutor(max_workers=1) as ex:\n            fut = ex.submit(job)\n            current.run_until_future(fut)\n            fut.result()\n',
+    ),
+  );
 });
 
 test('close() not in finally → try/finally', () => {

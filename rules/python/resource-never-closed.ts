@@ -32,9 +32,10 @@ const rule: Rule = {
     fix:
       'When the resource is bound to a local name by a statement of its own, and every use is a later statement of the ' +
       'same block (nothing returns, stores or passes it on), the assignment becomes `with <creation> as <name>:` ' +
-      '(`async with` for async clients) around the statements up to its last use. Unsafe: the resource is now closed at ' +
-      'the end of that block, which changes behaviour when something created from it outlives the block (a streamed ' +
-      'response read later), and `with ThreadPoolExecutor()` waits for the submitted tasks before going on.',
+      '(`async with` for async clients) around the rest of that block — not just up to its last use, since futures, ' +
+      'responses and cursors made from it are used after it. Unsafe: the resource is now closed at the end of the block, ' +
+      'which changes behaviour when something made from it outlives the block (a streamed response returned to the ' +
+      'caller), and `with ThreadPoolExecutor()` waits for the submitted tasks there.',
     references: [
       'https://requests.readthedocs.io/en/latest/user/advanced/#session-objects',
       'https://docs.aiohttp.org/en/stable/client_advanced.html#graceful-shutdown',

@@ -99,15 +99,22 @@ export function withFix(model: SemanticModel, lt: Lifetime): Fix | null {
   }
   const statements = block.namedChildren.filter((c) => c.type !== 'comment');
   const last = lt.lastUseStatement;
-  const after = statements.filter((s) => s.startIndex > lt.statement.startIndex && (!last || s.startIndex <= last.startIndex));
-  const body = after.filter((s) => !removed.some((r) => r.id === s.id));
-  const bodyEnd = body.length ? body[body.length - 1].endIndex : lt.statement.endIndex;
-  if (removed.some((r) => r.startIndex < bodyEnd)) return null; // used again after the close
-  if (reboundBetween(model, lt, lt.name, lt.statement.endIndex, bodyEnd)) return null;
+  const uses = statements.filter((s) => s.startIndex > lt.statement.startIndex && (!last || s.startIndex <= last.startIndex));
+  const lastUse = uses.filter((s) => !removed.some((r) => r.id === s.id)).pop();
+  if (lastUse && removed.some((r) => r.startIndex < lastUse.endIndex)) return null; // used again after the close
+  // The block runs to the end of the creation's block, not just to the last use: objects made
+  // from the resource (a future from an executor, a response from a session) are used after the
+  // resource itself, and `with` must not close it (or wait for an executor's tasks) before they are.
+  const body = statements.filter((s) => s.startIndex > lt.statement.startIndex);
+  const blockEnd = body.length ? body[body.length - 1].endIndex : lt.statement.endIndex;
+  if (reboundBetween(model, lt, lt.name, lt.statement.endIndex, blockEnd)) return null;
+  if (removed.length && removed.length === body.length) return null; // nothing but the close would be left
 
-  const edits = assignmentToWith(text, lt.statement, body, { expression, target: lt.name, async: lt.spec.asyncWith });
-  if (!edits) return null;
-  edits.push(...removed.map((r) => deleteLines(text, r)));
+  const wrap = assignmentToWith(text, lt.statement, body, { expression, target: lt.name, async: lt.spec.asyncWith });
+  if (!wrap) return null;
+  const deletions = removed.map((r) => deleteLines(text, r));
+  const edits = wrap.filter((e) => !deletions.some((d) => e.start >= d.start && e.start < d.end));
+  edits.push(...deletions);
   if (closingImport) edits.push(closingImport);
   const kw = lt.spec.asyncWith ? 'async with' : 'with';
   return { applicability: 'unsafe', message: `Use \`${kw} ${short(expression)} as ${lt.name}:\` around its uses`, edits };
