@@ -3,7 +3,7 @@ import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
 import { webHandlerOf } from '../../src/lang/python/handlers.js';
 import { mayConstructClient, clientConstructed, clientFate, reuseAdvice } from './_shared/clients.js';
-import { isConditional, isFixedLoop, isRetryOrPollLoop, perItemCallers, usesLoopVariable } from './_shared/loops.js';
+import { isConditional, isFixedLoop, isRetryOrPollLoop, iteratesServers, perItemCallers, usesLoopVariable } from './_shared/loops.js';
 
 /** `async def fetch(url): async with ClientSession() as s: ...` called once per item of a loop elsewhere. */
 function reportHelper(call: SyntaxNode, ctx: RuleContext): void {
@@ -69,7 +69,7 @@ const rule: Rule = {
     }
     const name = clientConstructed(call, ctx.model);
     if (!name || isRetryOrPollLoop(loop, call, ctx.model) || isFixedLoop(loop, ctx.model)) return;
-    if (usesLoopVariable(call, loop, ctx.model)) return;
+    if (usesLoopVariable(call, loop, ctx.model) || iteratesServers(loop, ctx.model)) return;
     if (clientFate(call, ctx.model) !== 'used-here') return;
     const where = loop.type === 'for_statement' || loop.type === 'while_statement' ? 'loop' : 'comprehension';
     const called = call.childForFieldName('function')!.text;

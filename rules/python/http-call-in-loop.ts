@@ -1,7 +1,7 @@
 import type { Rule, RuleContext } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
-import { isConditional, isFixedLoop, isRetryOrPollLoop, perItemCallers } from './_shared/loops.js';
+import { isConditional, isFixedLoop, isRetryOrPollLoop, iteratesServers, perItemCallers } from './_shared/loops.js';
 import { mayCall } from './_shared/names.js';
 
 /** Module-level functions that build a throw-away Session/Client for each call. */
@@ -86,7 +86,7 @@ const rule: Rule = {
       return;
     }
     const name = ctx.model.callMatches(call, FUNCTIONS);
-    if (!name || isRetryOrPollLoop(loop, call, ctx.model) || isFixedLoop(loop, ctx.model)) return;
+    if (!name || isRetryOrPollLoop(loop, call, ctx.model) || isFixedLoop(loop, ctx.model) || iteratesServers(loop, ctx.model)) return;
     const { holder, method } = advice(name);
     const where = loop.type === 'for_statement' || loop.type === 'while_statement' ? 'loop' : 'comprehension';
     ctx.report({

@@ -15,14 +15,18 @@ const rule: Rule = {
   nodeTypes: ['call'],
   docs: {
     summary:
-      '`asyncio.gather(*...)`, `asyncio.wait(...)` or `asyncio.as_completed(...)` runs one coroutine per item of an ' +
-      'input-sized collection at once, and the coroutine acquires no limiter.',
+      '`asyncio.gather(*...)`, `asyncio.wait(...)` or `asyncio.as_completed(...)` runs one network coroutine per item of ' +
+      'an input-sized collection at once, and the coroutine acquires no limiter.',
     why:
       'Every coroutine starts immediately, so the concurrency equals the input size: 10,000 URLs open up to 10,000 ' +
       'sockets (or queue 10,000 requests on one pool, which then time out together), exhaust file descriptors ("Too many ' +
       'open files"), overload the upstream and use memory in proportion to the input. Bound it: acquire an ' +
       '`asyncio.Semaphore` (or `anyio.CapacityLimiter`) inside the coroutine, process the input in fixed-size chunks, or ' +
-      'use a pool library such as `aiometer`. The coroutine is looked into when it is defined in the same module; ' +
+      'use a pool library such as `aiometer`. The coroutine is looked into when it is defined in the same module (two ' +
+      'calls deep): it is reported when it does visible network I/O (an HTTP/database call, `open_connection`) and ' +
+      'acquires no limiter; one ' +
+      'defined elsewhere is reported only when it visibly does network I/O (a method of an `aiohttp.ClientSession`/' +
+      '`httpx.AsyncClient`/asyncpg pool, or a call handed one), since it may acquire its own limiter; ' +
       'a fixed handful of coroutines, chunks sliced by a bound (`urls[i:i + 50]`), `range(n)` worker pools, fan-out ' +
       'over the object\'s own state (`self._connections`, `self.trading_pairs`: sized by the program), work handed ' +
       'to an executor (`asyncio.to_thread`) and loops that drain with `asyncio.wait` as they go are not reported.',

@@ -9,7 +9,13 @@ const HOLD_METHODS = new Set(['append', 'add', 'insert', 'appendleft']);
 /** The local collection a spawned task is put in (`tasks.append(t)`, `tasks[k] = t`, `tasks = [...]`). */
 function holderOf(call: SyntaxNode, model: SemanticModel): string | SyntaxNode | undefined {
   let n = call;
-  while (n.parent && (n.parent.type === 'await' || n.parent.type === 'parenthesized_expression')) n = n.parent;
+  for (;;) {
+    while (n.parent && (n.parent.type === 'await' || n.parent.type === 'parenthesized_expression')) n = n.parent;
+    // `ensure_future(create_task(coro))`: the outer wrapper is what gets stored.
+    const outer = n.parent?.type === 'argument_list' ? n.parent.parent : null;
+    if (outer?.type === 'call' && spawnedCoroutine(outer, model)) n = outer;
+    else break;
+  }
   const p = n.parent;
   if (!p) return undefined;
   if (p.type === 'argument_list' || p.type === 'keyword_argument') {
@@ -79,7 +85,8 @@ const rule: Rule = {
   docs: {
     summary:
       '`asyncio.create_task`, `ensure_future`, `loop.create_task`, `TaskGroup.create_task` or a task group\'s ' +
-      '`start_soon` is called once per item of an input-sized loop, and nothing bounds how many tasks run at once.',
+      '`start_soon` is called once per item of an input-sized loop to run a network coroutine, and nothing bounds how ' +
+      'many tasks run at once.',
     why:
       'A task starts running as soon as it is created, so a loop over 10,000 items starts 10,000 concurrent requests: ' +
       'sockets and file descriptors run out ("Too many open files"), the upstream is flooded and memory grows with the ' +

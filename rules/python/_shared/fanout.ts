@@ -87,13 +87,21 @@ export function isFixedSize(expr: SyntaxNode, model: SemanticModel, depth = 0): 
       if (slice?.type === 'slice') return sliceHasUpperBound(slice);
       return isObjectState(n);
     }
-    case 'binary_operator':
+    case 'binary_operator': {
+      const op = n.childForFieldName('operator')?.type;
+      const left = n.childForFieldName('left')!;
+      const right = n.childForFieldName('right')!;
       // `[...] + [...]`: as fixed as both sides.
-      return (
-        n.childForFieldName('operator')?.type === '+' &&
-        isFixedSize(n.childForFieldName('left')!, model, depth + 1) &&
-        isFixedSize(n.childForFieldName('right')!, model, depth + 1)
-      );
+      if (op === '+') return isFixedSize(left, model, depth + 1) && isFixedSize(right, model, depth + 1);
+      // `[url] * 3`: a literal repeated a constant number of times.
+      if (op === '*') {
+        const [seq, times] = literalLength(left, model) !== undefined ? [left, right] : [right, left];
+        const len = literalLength(seq, model);
+        const k = model.constantValue(times);
+        return len !== undefined && typeof k === 'number' && len * k <= MAX_FIXED;
+      }
+      return false;
+    }
     case 'call': {
       const fn = n.childForFieldName('function')!;
       const name = model.qualifiedName(fn);
@@ -234,7 +242,10 @@ export function countOf(expr: SyntaxNode, model: SemanticModel, depth = 0) : Cou
       if (name === 'len') {
         // `len(HOSTS)` of a literal is a constant; of anything else it grows with the input.
         const size = args[0] ? literalLength(args[0], model) : undefined;
-        return size !== undefined ? { kind: 'const', value: size } : { kind: 'input', node: n };
+        if (size !== undefined) return { kind: 'const', value: size };
+        // `len(self.services)`: the object's own configuration, not an input.
+        if (args[0] && isObjectState(unwrap(args[0]))) return { kind: 'other' };
+        return { kind: 'input', node: n };
       }
       if (name === 'int' || name === 'round' || name === 'math.ceil' || name === 'math.floor') {
         return args[0] ? countOf(args[0], model, depth + 1) : { kind: 'other' };
@@ -395,7 +406,7 @@ export function coroutineBound(expr: SyntaxNode, model: SemanticModel, loopVars:
       // A function reference (`map(fetch, urls)`, `tg.start_soon(fetch, url)`).
       const fn = functionDefinition(n, model);
       if (fn) return functionBound(fn, model, n.text, 0);
-      return { kind: 'unlimited', coroutine: n.text, inspected: false };
+      return { kind: 'limited', reason: 'defined elsewhere' };
     }
     // An awaitable made elsewhere (`t for t in tasks`): not started here.
     return { kind: 'limited', reason: 'awaits existing tasks' };
@@ -420,7 +431,44 @@ export function coroutineBound(expr: SyntaxNode, model: SemanticModel, loopVars:
   }
   const fn = functionDefinition(target, model);
   if (fn) return functionBound(fn, model, target.text, 0);
-  return { kind: 'unlimited', coroutine: target.text, inspected: false };
+  // A coroutine defined elsewhere may well acquire a limiter. Report it only when it visibly does
+  // network I/O: a method of an HTTP client/pool, or a call handed one.
+  if (isNetworkCall(n, model, true)) return { kind: 'unlimited', coroutine: target.text, inspected: false };
+  return { kind: 'limited', reason: 'defined elsewhere' };
+}
+
+/** Types whose methods open connections: calling one per item is network fan-out. */
+const NETWORK_TYPES = new Set([
+  'aiohttp.ClientSession',
+  'httpx.AsyncClient',
+  'asyncpg.Pool',
+  'asyncpg.Connection',
+  'redis.asyncio.Redis',
+  'sqlalchemy.ext.asyncio.AsyncEngine',
+  'sqlalchemy.ext.asyncio.AsyncSession',
+  'psycopg.AsyncConnection',
+  'psycopg_pool.AsyncConnectionPool',
+]);
+const NETWORK_FUNCTIONS = new Set([
+  'aiohttp.request', 'asyncio.open_connection', 'asyncio.open_unix_connection', 'asyncpg.connect', 'websockets.connect',
+  'httpx.AsyncClient', 'aiohttp.ClientSession', 'aiohttp.TCPConnector',
+]);
+
+/** `session.get(u)`, `fetch(session, u)`, `asyncio.open_connection(host, port)`. */
+function usesNetworkClient(call: SyntaxNode, model: SemanticModel): boolean {
+  const isNetwork = (e: SyntaxNode) => {
+    const t = model.typeOf(e);
+    return !!t && model.ancestors(t).some((a) => NETWORK_TYPES.has(a));
+  };
+  const target = call.childForFieldName('function')!;
+  if (target.type === 'attribute' && isNetwork(target.childForFieldName('object')!)) return true;
+  const name = model.resolveCall(call).name;
+  if (name && NETWORK_FUNCTIONS.has(name)) return true;
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    if (v && (v.type === 'identifier' || v.type === 'attribute') && isNetwork(v)) return true;
+  }
+  return false;
 }
 
 function rootName(n: SyntaxNode): string | undefined {
@@ -431,37 +479,91 @@ function rootName(n: SyntaxNode): string | undefined {
   return cur.type === 'identifier' ? cur.text : undefined;
 }
 
-/** Whether a function defined in this module acquires a limiter (looking two calls deep). */
-function functionBound(fn: SyntaxNode, model: SemanticModel, shown: string, depth: number): Bound {
+/**
+ * Whether a coroutine defined in this module is bounded: it acquires a limiter (looking two calls
+ * deep), or does no network I/O that could be seen (then the fan-out costs no sockets, and the
+ * rule stays quiet rather than guess).
+ */
+function functionBound(fn: SyntaxNode, model: SemanticModel, shown: string, _depth: number): Bound {
+  const reason = limiterIn(fn, model, 0);
+  if (reason) return { kind: 'limited', reason };
+  if (!doesNetworkIO(fn, model, 0, new Set())) return { kind: 'limited', reason: 'no network I/O seen' };
+  return { kind: 'unlimited', coroutine: shown, inspected: true };
+}
+
+function limiterIn(fn: SyntaxNode, model: SemanticModel, depth: number): string | undefined {
   for (const d of decoratorsOf(fn)) {
     const target = d.type === 'call' ? d.childForFieldName('function')! : d;
     const name = model.qualifiedName(target) ?? target.text;
     if (NEUTRAL_DECORATORS.has(name)) continue;
     const last = name.split('.').pop()!.toLowerCase();
     if (['limit', 'throttl', 'semaphore', 'concurren', 'bounded', 'pool'].some((w) => last.includes(w))) {
-      return { kind: 'limited', reason: `decorated with \`@${target.text}\`` };
+      return `decorated with \`@${target.text}\``;
     }
   }
   const body = fn.childForFieldName('body');
-  if (!body) return { kind: 'unlimited', coroutine: shown, inspected: true };
+  if (!body) return undefined;
   const acquired = acquiresLimiter(body, model);
-  if (acquired) return { kind: 'limited', reason: acquired };
+  if (acquired) return acquired;
   if (depth < 2) {
     for (const call of callsIn(body)) {
       const target = call.childForFieldName('function');
       const callee = target ? functionDefinition(target, model) : undefined;
-      if (callee && callee.id !== fn.id && functionBound(callee, model, shown, depth + 1).kind === 'limited') {
-        return { kind: 'limited', reason: `calls \`${target!.text}\`, which acquires a limiter` };
+      if (callee && callee.id !== fn.id && limiterIn(callee, model, depth + 1)) {
+        return `calls \`${target!.text}\`, which acquires a limiter`;
       }
       // `await bounded(sem, coro)`: a limiter handed to a helper.
       for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
         if (isLimiter(a.type === 'keyword_argument' ? a.childForFieldName('value')! : a, model)) {
-          return { kind: 'limited', reason: `passes the limiter \`${a.text}\`` };
+          return `passes the limiter \`${a.text}\``;
         }
       }
     }
   }
-  return { kind: 'unlimited', coroutine: shown, inspected: true };
+  return undefined;
+}
+
+/** Coroutine methods that talk to a server: HTTP verbs, websockets, database queries. */
+const NET_METHODS = new Set([
+  'get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'fetch', 'stream', 'send_request',
+  'ws_connect', 'fetchrow', 'fetchval', 'execute', 'executemany', 'urlopen',
+]);
+
+/** `await x.get(url)` / `async with x.get(url) as r`: awaited right where it is called. */
+function isAwaitedHere(call: SyntaxNode): boolean {
+  let n = call.parent;
+  while (n?.type === 'parenthesized_expression') n = n.parent;
+  if (n?.type === 'await') return true;
+  if (n?.type === 'as_pattern') n = n.parent;
+  const stmt = n?.type === 'with_item' ? n.parent?.parent : undefined;
+  return stmt?.type === 'with_statement' && stmt.child(0)?.type === 'async';
+}
+
+/** A call that does network I/O: on a network client, handed one, or an awaited HTTP/DB verb. */
+export function isNetworkCall(call: SyntaxNode, model: SemanticModel, awaited: boolean): boolean {
+  if (usesNetworkClient(call, model)) return true;
+  const target = call.childForFieldName('function');
+  if (target?.type !== 'attribute' || !NET_METHODS.has(target.childForFieldName('attribute')!.text)) return false;
+  if (!awaited) return false;
+  const t = model.typeOf(target.childForFieldName('object')!);
+  return !t || model.ancestors(t).some((a) => NETWORK_TYPES.has(a));
+}
+
+/** True when the function (or one it calls in this module, two deep) does visible network I/O. */
+function doesNetworkIO(fn: SyntaxNode, model: SemanticModel, depth: number, seen: Set<number>): boolean {
+  if (seen.has(fn.id)) return false;
+  seen.add(fn.id);
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  for (const call of callsIn(body)) {
+    if (isNetworkCall(call, model, isAwaitedHere(call))) return true;
+    if (depth < 2) {
+      const target = call.childForFieldName('function');
+      const callee = target ? functionDefinition(target, model) : undefined;
+      if (callee && doesNetworkIO(callee, model, depth + 1, seen)) return true;
+    }
+  }
+  return false;
 }
 
 function callsIn(block: SyntaxNode): SyntaxNode[] {

@@ -6,15 +6,20 @@ import { COMPREHENSION_TYPES, enclosingFunction, enclosingLoop, FUNCTION_TYPES, 
 import { positionalArguments } from '../../../src/lang/python/calls.js';
 import { functionDefinition, isFixedSize, loopSource } from './fanout.js';
 
+const INTERACTIVE = new Set(['input', 'getpass.getpass']);
 const SLEEPS = new Set(['time.sleep', 'asyncio.sleep', 'anyio.sleep', 'trio.sleep', 'gevent.sleep', 'eventlet.sleep']);
 
 /**
  * True for a `while` loop or a `for` over `range(...)`/`itertools.count()` that either sleeps
  * between turns (polling, backoff, reconnecting) or leaves on success from the `try` that holds
- * `node` (retrying). Loops over collections and comprehensions are never retry loops.
+ * `node` (retrying), and for any loop that asks a person for `input()` each turn. Other loops over
+ * collections and comprehensions are never retry loops.
  */
 export function isRetryOrPollLoop(loop: SyntaxNode, node: SyntaxNode, model: SemanticModel): boolean {
   if (COMPREHENSION_TYPES.has(loop.type)) return false;
+  // An interactive loop (`input()` each turn) is paced by a person, not a batch.
+  const loopBody = loop.childForFieldName('body');
+  if (loopBody && bodyCalls(loopBody, model, INTERACTIVE)) return true;
   if (loop.type === 'for_statement') {
     const iterable = loop.childForFieldName('right');
     const name = iterable?.type === 'call' ? model.resolveCall(iterable).name : undefined;
@@ -84,6 +89,24 @@ export function usesLoopVariable(call: SyntaxNode, loop: SyntaxNode, model: Sema
   });
 }
 
+const SERVER_WORDS = new Set([
+  'host', 'hosts', 'hostname', 'addr', 'address', 'ip', 'server', 'servers', 'endpoint', 'domain', 'node',
+  'proxy', 'region', 'cluster', 'instance', 'mirror', 'peer', 'site', 'registry', 'origin', 'upstream', 'backend',
+]);
+
+/**
+ * True when the loop walks distinct servers (`for host in hosts`, `for vault_address in ...`):
+ * connections cannot be shared across turns, so a client or a module-level call per turn costs
+ * nothing that one shared client would save. Judged by the loop variables' names.
+ */
+export function iteratesServers(loop: SyntaxNode, model: SemanticModel): boolean {
+  for (const v of loopSource(loop, loop, model).loopVars) {
+    const words = v.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split('_');
+    if (words.some((w) => SERVER_WORDS.has(w))) return true;
+  }
+  return false;
+}
+
 // ---- helpers called once per item -----------------------------------------------------------
 
 const MAP_LIKE = new Set(['map', 'imap', 'imap_unordered', 'starmap', 'map_async', 'starmap_async']);
@@ -114,7 +137,7 @@ export function perItemCallers(fn: SyntaxNode, model: SemanticModel, depth = 0):
     const loop = enclosingLoop(site);
     if (!loop || isRetryOrPollLoop(loop, site, model)) return false;
     if (loop.type === 'while_statement' || (loop.type === 'for_statement' && loop.child(0)?.type === 'async')) return false;
-    return !loopSource(loop, site, model).fixed;
+    return !loopSource(loop, site, model).fixed && !iteratesServers(loop, model);
   };
   for (const call of allCalls(model)) {
     const target = call.childForFieldName('function');
