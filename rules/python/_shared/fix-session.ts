@@ -64,7 +64,7 @@ export function sessionAroundLoopFix(model: SemanticModel, call: SyntaxNode): Fi
   const lib = name?.split('.')[0];
   if (!lib || !HOLDER[lib]) return null;
   const stmt = outermostLoopStatement(call);
-  if (!stmt || stmt.type === 'return_statement' || !movableStatements(model.source, [stmt])) return null;
+  if (!stmt || !movableStatements(model.source, [stmt])) return null;
   if (stmt.descendantsOfType('yield').some((y) => enclosingFunction(y)?.id === enclosingFunction(stmt)?.id)) return null;
   const fn = enclosingFunction(stmt);
   const scopeNode = fn ?? model.root;
