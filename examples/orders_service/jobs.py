@@ -3,6 +3,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 from .clients import get_product
+from .settings import SHIPPING_URL
 
 FANOUT_WORKERS = 256  # one thread per in-flight catalog call
 
@@ -28,3 +29,13 @@ async def print_labels(orders):
     for order in orders:
         tasks.append(asyncio.create_task(print_label(order)))
     return await asyncio.gather(*tasks)
+
+
+async def notify_shipped(client, order):
+    await client.post(f"{SHIPPING_URL}/notifications", json={"order": order["id"]})
+
+
+async def announce(client, orders):
+    for order in orders:
+        # Fire-and-forget: one task, and one connection, per order, however many orders arrive.
+        asyncio.create_task(notify_shipped(client, order))

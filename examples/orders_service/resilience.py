@@ -15,3 +15,11 @@ def catalog_session():
     session = requests.Session()
     session.mount("https://", HTTPAdapter(max_retries=Retry(total=8)))
     return session
+
+
+def inventory_session():
+    # None means "retry every method", POSTs included.
+    retry = Retry(total=3, allowed_methods=None, backoff_factor=0.3)
+    session = requests.Session()
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    return session
