@@ -16,7 +16,10 @@ function holderOf(call: SyntaxNode, model: SemanticModel): string | SyntaxNode |
     if (outer?.type === 'call' && spawnedCoroutine(outer, model)) n = outer;
     else break;
   }
-  const p = n.parent;
+  let p = n.parent;
+  if (!p) return undefined;
+  // `gather(*[create_task(f(x)) for x in xs])`: the starred comprehension is the argument.
+  if (p.type === 'list_splat') p = p.parent;
   if (!p) return undefined;
   if (p.type === 'argument_list' || p.type === 'keyword_argument') {
     const outer = p.type === 'keyword_argument' ? p.parent?.parent : p.parent;
