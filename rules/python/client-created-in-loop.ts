@@ -44,8 +44,11 @@ const rule: Rule = {
       'Each of these objects owns a connection pool. Building one per loop turn throws the pool away every time: every ' +
       'request pays a new TCP and TLS handshake, the closed sockets pile up in TIME_WAIT, and with async code many ' +
       'short-lived pools can hold hundreds of sockets at once. Create the client once, before the loop, and reuse it. ' +
-      'Clients kept on purpose (collected in a list or dict, stored on an attribute, returned or yielded) and reconnect ' +
-      'or retry loops (a `while`/`range()` loop that sleeps between attempts) are not reported.',
+      'A helper in the same module that builds a client per call and runs once per item of a loop is reported at the ' +
+      'construction. Not reported: clients kept on purpose (collected in a list or dict, stored on an attribute, ' +
+      'returned or yielded), reconnect or retry loops (a `while`/`range()` loop that sleeps between attempts), loops over ' +
+      'a fixed handful, clients configured from the loop variable (`Client(proxy=proxy)`) and loops over distinct ' +
+      'servers (`for host in hosts`), where no connection could be shared anyway.',
     bad:
       'import aiohttp\n\n\nasync def fetch_all(urls):\n    out = []\n    for url in urls:\n' +
       '        async with aiohttp.ClientSession() as session:\n' +

@@ -66,8 +66,12 @@ const rule: Rule = {
       '`requests.get()` and `httpx.get()` build a fresh Session/Client for each call and close it afterwards, so every ' +
       'call pays a TCP handshake (and a TLS handshake for https) and leaves a closed socket in TIME_WAIT. In a loop over ' +
       'many items this multiplies latency and, under load, exhausts ephemeral ports ("Cannot assign requested address"). ' +
-      'One Session/Client kept for the loop reuses keep-alive connections. Retry and polling loops (a `while` or ' +
-      '`range()` loop that sleeps between attempts or leaves on success) are not reported.',
+      'One Session/Client kept for the loop reuses keep-alive connections. A helper in the same module that makes such ' +
+      'a call and is itself called once per item of a loop (directly, through `map`/`executor.map`/`submit`, or from a ' +
+      'closure gathered per item) is reported too. Not reported: retry and polling loops (a `while` or `range()` loop ' +
+      'that sleeps between attempts, leaves on success or counts attempts), interactive loops (`input()`), loops over a ' +
+      'fixed handful of items, and loops over distinct servers (`for host in hosts`), where no connection could be ' +
+      'shared anyway.',
     bad:
       'import requests\n\n\ndef fetch_all(urls):\n    return [requests.get(u, timeout=10).json() for u in urls]\n',
     good:
