@@ -174,7 +174,8 @@ test('--fix keeps CRLF line endings, a BOM, tabs, non-ASCII text and the file mo
   const bytes = readFileSync(file);
   assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   const text = bytes.subarray(3).toString('utf8');
-  assert.equal(text, src.replace('"ü"', '"ü", timeout=(3.05, 27)'));
+  // One argument per line: the timeout gets a line of its own, with the file's tabs and CRLF.
+  assert.equal(text, src.replace('\t\t\t"ü"\r\n', '\t\t\t"ü",\r\n\t\t\ttimeout=(3.05, 27)\r\n'));
   assert.equal(statSync(file).mode & 0o777, 0o751);
   assert.deepEqual(readdirSync(dir), ['svc.py'], 'no temporary file left behind');
   // Second run: nothing to do, file untouched.

@@ -3,6 +3,7 @@
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
 import type { Edit, RuleContext } from '../../../src/types.js';
+import { addKeywordArgumentEdit } from '../../../src/fix/python/arguments.js';
 
 export type TimeoutState =
   | { kind: 'missing' }
@@ -23,17 +24,13 @@ export function isNoneConstant(model: SemanticModel, node: SyntaxNode): boolean 
   return model.constantValue(node) === null;
 }
 
-/** Insertion edit that adds `name=value` as the call's last argument, keeping a trailing comma style. */
+/**
+ * Insertion edit that adds `name=value` as the call's last argument, in the call's layout: on the
+ * same line, or on a line of its own when the call lists one argument per line (see
+ * src/fix/python/arguments.ts).
+ */
 export function addKeywordArgument(call: SyntaxNode, name: string, value: string): Edit | undefined {
-  const args = call.childForFieldName('arguments');
-  if (!args || args.type !== 'argument_list') return undefined;
-  const close = args.lastChild;
-  if (!close || close.type !== ')') return undefined;
-  const items = args.namedChildren.filter((c) => c.type !== 'comment');
-  if (items.length === 0) return { start: close.startIndex, end: close.startIndex, text: `${name}=${value}` };
-  const last = items[items.length - 1];
-  // Insert right after the last argument, before any trailing comma or comment.
-  return { start: last.endIndex, end: last.endIndex, text: `, ${name}=${value}` };
+  return addKeywordArgumentEdit(call, name, value);
 }
 
 /**
