@@ -2,6 +2,7 @@ import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import { enclosingFunction } from '../../src/lang/python/context.js';
+import { toThreadFix } from './_shared/fix-async.js';
 import { argValue, guardedBy, loopCall, receiverOf, registerBlockingCalls, truthy } from './_shared/blocking.js';
 
 const PSUTIL: Record<string, string[]> = {
@@ -100,6 +101,7 @@ const rule: Rule = {
   category: 'sync-in-async',
   severity: 'error',
   triggers: ['async'],
+  fixable: 'unsafe',
   nodeTypes: ['call'],
   docs: {
     summary:
@@ -114,6 +116,12 @@ const rule: Rule = {
       'needs the loop deadlocks.',
     bad: 'import psutil\n\n\nasync def health():\n    return {"cpu": psutil.cpu_percent(interval=1)}\n',
     good: 'import psutil\n\n\nasync def health():\n    # interval=None compares with the previous call and returns at once.\n    return {"cpu": psutil.cpu_percent(interval=None)}\n',
+    fix:
+      'For calls that only compute or wait on their own — `psutil.cpu_percent(interval=...)`, `input()`, the DNS ' +
+      'lookups (`getaddrinfo`, `gethostbyname`, ...) and the functions listed in `blocking-calls` — the call moves to a ' +
+      'thread: `await asyncio.to_thread(f, ...)`. Unsafe: it now runs in the default executor, competing with other ' +
+      'work there, and is not stopped by cancelling the coroutine. Socket methods, lock and queue waits and joins get no ' +
+      'fix: moving them to a thread changes which thread owns the lock or socket, or deadlocks.',
     references: [
       'https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code',
       'https://psutil.readthedocs.io/en/latest/#psutil.cpu_percent',
@@ -125,7 +133,8 @@ const rule: Rule = {
     if (!site || !site.info.name) return;
     const model = ctx.model;
     const name = site.info.name;
-    const report = (message: string) => ctx.report({ node: call, message });
+    const report = (message: string, threadable = false) =>
+      ctx.report({ node: call, message, fix: threadable ? toThreadFix(model, call, ctx.settings) : null });
 
     if (ctx.settings.blockingCalls.length) {
       const configured = model.matchInfo(site.info, ctx.settings.blockingCalls);
@@ -133,6 +142,7 @@ const rule: Rule = {
         return report(
           `\`${configured}()\` is listed as blocking in the \`blocking-calls\` setting and is called inside \`async def\`, ` +
             'where it stalls the event loop. Call it through `await asyncio.to_thread(...)` or use an async variant.',
+          true,
         );
       }
     }
@@ -145,11 +155,12 @@ const rule: Rule = {
       return report(
         `\`${ps}()\` with an interval sleeps for that interval to measure CPU use, blocking the event loop meanwhile. ` +
           'Pass `interval=None` (compares with the previous call, returns at once) or call it via `await asyncio.to_thread(...)`.',
+        true,
       );
     }
 
     if (name === 'input') {
-      return report('`input()` waits for a line on stdin, blocking the event loop until one arrives. Read stdin with an asyncio stream reader, or `await asyncio.to_thread(input)`.');
+      return report('`input()` waits for a line on stdin, blocking the event loop until one arrives. Read stdin with an asyncio stream reader, or `await asyncio.to_thread(input)`.', true);
     }
 
     if (SOCKET_FUNCTIONS.has(name)) {
@@ -161,6 +172,7 @@ const rule: Rule = {
       return report(
         `\`${name}()\` ${dns ? 'resolves names synchronously (a DNS round trip, seconds when the resolver is slow)' : 'connects synchronously'} ` +
           `and blocks the event loop meanwhile. Use ${dns ? '`await loop.getaddrinfo(...)`' : '`await asyncio.open_connection(...)`'} instead.`,
+        dns,
       );
     }
     const sock = model.matchInfo(site.info, SOCKET_METHODS);

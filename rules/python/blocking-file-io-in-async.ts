@@ -1,6 +1,7 @@
 import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
+import { toThreadFix } from './_shared/fix-async.js';
 import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
 
 const OPENERS = new Set(['open', 'io.open', 'codecs.open']);
@@ -58,6 +59,7 @@ const rule: Rule = {
   category: 'sync-in-async',
   severity: 'warning',
   triggers: ['async'],
+  fixable: 'unsafe',
   nodeTypes: ['call'],
   docs: {
     summary:
@@ -72,6 +74,12 @@ const rule: Rule = {
     good:
       'import asyncio\nimport json\nfrom pathlib import Path\n\n\nasync def handler(request):\n' +
       '    text = await asyncio.to_thread(Path("/srv/data/prices.json").read_text)\n    return json.loads(text)\n',
+    fix:
+      'For the whole-file `Path` methods (`read_text`, `read_bytes`, `write_text`, `write_bytes`) the call moves to a ' +
+      'thread: `await asyncio.to_thread(path.read_text)`. Unsafe: the I/O now runs in the default executor, so it ' +
+      'competes with other work sent there and is not stopped by cancelling the coroutine. Opening a file gets no fix: ' +
+      'its reads and writes would still block the loop (use `aiofiles`, or move the whole block into a function run ' +
+      'with `asyncio.to_thread`).',
     references: [
       'https://docs.python.org/3/library/asyncio-task.html#running-in-threads',
       'https://github.com/Tinche/aiofiles',
@@ -81,13 +89,17 @@ const rule: Rule = {
     const site = loopCall(call, ctx);
     if (!site) return;
     let what: string | undefined;
+    let wholeFile = false;
     if (site.info.name && OPENERS.has(site.info.name)) {
       what = `\`${site.info.name}()\``;
     } else {
       const fn = call.childForFieldName('function');
       const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')!.text : undefined;
       const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
-      if (method && PATH_IO.has(method) && obj && isPath(obj, ctx.model)) what = `\`Path.${method}()\``;
+      if (method && PATH_IO.has(method) && obj && isPath(obj, ctx.model)) {
+        what = `\`Path.${method}()\``;
+        wholeFile = method !== 'open';
+      }
     }
     if (!what) return;
     ctx.report({
@@ -95,6 +107,7 @@ const rule: Rule = {
       message:
         `${what} does synchronous file I/O inside \`async def\`: while the disk or file system answers, the event loop ` +
         'is blocked and no other task runs. Read or write in a thread with `await asyncio.to_thread(...)`, or use `aiofiles`.',
+      fix: wholeFile ? toThreadFix(ctx.model, call, ctx.settings) : null,
     });
   },
 };

@@ -2,6 +2,7 @@ import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import { argumentOf } from '../../src/lang/python/calls.js';
+import { subprocessFix } from './_shared/fix-async.js';
 import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
 
 const RUNNERS = new Set([
@@ -56,6 +57,7 @@ const rule: Rule = {
   category: 'sync-in-async',
   severity: 'error',
   triggers: ['async'],
+  fixable: 'unsafe',
   nodeTypes: ['call'],
   docs: {
     summary:
@@ -74,6 +76,12 @@ const rule: Rule = {
       'import asyncio\n\n\nasync def thumbnail(src, dst):\n' +
       '    proc = await asyncio.create_subprocess_exec("convert", src, "-resize", "128x128", dst)\n' +
       '    await asyncio.wait_for(proc.wait(), timeout=60)\n',
+    fix:
+      'When `subprocess.run()` / `subprocess.call()` is a statement of its own (its result unused) with a literal ' +
+      'command and at most `cwd=` / `env=`, it becomes `await (await asyncio.create_subprocess_exec(...)).wait()` ' +
+      '(`create_subprocess_shell` for `shell=True`). Unsafe: the child now runs while other tasks do, and cancelling ' +
+      'the coroutine stops the wait but not the child. Where the result is used, or `check=`, `capture_output=`, ' +
+      '`timeout=` or `input=` are given, the fix is a suggestion showing the asyncio calls, never applied.',
     references: [
       'https://docs.python.org/3/library/asyncio-subprocess.html',
       'https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code',
@@ -105,7 +113,7 @@ const rule: Rule = {
           '`asyncio.create_subprocess_exec(..., stdout=asyncio.subprocess.PIPE)` and `await proc.stdout.readline()`.';
       }
     }
-    if (message) ctx.report({ node: call, message });
+    if (message) ctx.report({ node: call, message, fix: RUNNERS.has(name) ? subprocessFix(ctx.model, call, name) : null });
   },
 };
 
