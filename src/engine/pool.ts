@@ -70,6 +70,9 @@ export async function lintJobs(
     minThreads: n,
     maxThreads: n,
     idleTimeout: 60_000,
+    // A smaller young generation than V8's default: short-lived node objects die sooner, and
+    // their trees with them (see worker.ts).
+    resourceLimits: { maxYoungGenerationSizeMb: 16 },
     workerData: { run },
   });
   let done = 0;
