@@ -3,27 +3,10 @@ import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
 import { isConditional, isFixedLoop, isRetryOrPollLoop, iteratesServers, perItemCallers } from './_shared/loops.js';
 import { mayCall } from './_shared/names.js';
+import { HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS } from './_shared/http-verbs.js';
 
 /** Module-level functions that build a throw-away Session/Client for each call. */
-const FUNCTIONS = new Set([
-  'requests.get',
-  'requests.post',
-  'requests.put',
-  'requests.patch',
-  'requests.delete',
-  'requests.head',
-  'requests.options',
-  'requests.request',
-  'httpx.get',
-  'httpx.post',
-  'httpx.put',
-  'httpx.patch',
-  'httpx.delete',
-  'httpx.head',
-  'httpx.options',
-  'httpx.request',
-  'httpx.stream',
-]);
+const FUNCTIONS = new Set([...REQUESTS_FUNCTIONS, ...HTTPX_FUNCTIONS]);
 
 function advice(name: string): { holder: string; method: string } {
   const lib = name.split('.')[0];

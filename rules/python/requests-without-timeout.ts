@@ -1,16 +1,8 @@
 import type { Rule } from '../../src/types.js';
+import { REQUESTS_FUNCTIONS } from './_shared/http-verbs.js';
 import { callerControlsTimeout, reportRequestsTimeout, requestsTimeoutState } from './_shared/timeouts.js';
 
-const FUNCTIONS = new Set([
-  'requests.get',
-  'requests.post',
-  'requests.put',
-  'requests.patch',
-  'requests.delete',
-  'requests.head',
-  'requests.options',
-  'requests.request',
-]);
+const FUNCTIONS = new Set(REQUESTS_FUNCTIONS);
 
 const rule: Rule = {
   code: 'CL101',
