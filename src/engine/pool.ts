@@ -16,7 +16,7 @@ export interface PoolOptions {
  * Below this much source (bytes), files are linted on the main thread: starting a worker (a
  * thread, the parser and the rules) costs about as much as linting this much code.
  */
-export const IN_PROCESS_MAX_BYTES = 512 * 1024;
+export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
 /** Files at least this big go in a batch of their own; smaller ones share batches up to it. */
 const BATCH_BYTES = 96 * 1024;
 const BATCH_FILES = 32;
