@@ -51,6 +51,11 @@ export type ClientFate =
   /** An argument of another client constructor (`ClientSession(connector=TCPConnector())`). */
   | 'inside-client';
 
+/** Where a value is handed to the caller. */
+const RETURNING = new Set(['return_statement', 'yield']);
+/** Displays that hold a value: `[v]`, `(v,)`, `{v}`, `{k: v}`. */
+const CONTAINERS = new Set(['list', 'tuple', 'set', 'pair', 'dictionary']);
+
 const STORE_METHODS = new Set(['append', 'add', 'insert', 'appendleft', 'setdefault', 'put', 'put_nowait', 'extend', 'update', 'push', 'enter_context', 'enter_async_context']);
 
 /** Where the client built by `call` goes. */
@@ -61,6 +66,8 @@ export function clientFate(call: SyntaxNode, model: SemanticModel, depth = 0): C
   for (let step = 0; step < 8; step++) {
     const parent = node.parent;
     if (!parent) return 'used-here';
+    if (RETURNING.has(parent.type)) return 'returned';
+    if (CONTAINERS.has(parent.type)) return 'stored';
     switch (parent.type) {
       case 'parenthesized_expression':
       case 'await':
@@ -73,15 +80,6 @@ export function clientFate(call: SyntaxNode, model: SemanticModel, depth = 0): C
       case 'boolean_operator':
         node = parent;
         continue;
-      case 'return_statement':
-      case 'yield':
-        return 'returned';
-      case 'list':
-      case 'tuple':
-      case 'set':
-      case 'pair':
-      case 'dictionary':
-        return 'stored';
       case 'list_comprehension':
       case 'set_comprehension':
       case 'generator_expression':
@@ -90,16 +88,10 @@ export function clientFate(call: SyntaxNode, model: SemanticModel, depth = 0): C
         return isInside(node, parent.childForFieldName('body')) ? 'stored' : 'used-here';
       case 'keyword_argument':
       case 'argument_list': {
-        const outer = parent.type === 'keyword_argument' ? parent.parent?.parent : parent.parent;
-        if (!outer || outer.type !== 'call') return 'used-here';
+        const outer = callTakingArgument(parent);
+        if (!outer) return 'used-here';
         if (clientConstructed(outer, model)) return 'inside-client';
-        const fn = outer.childForFieldName('function');
-        if (fn?.type === 'attribute' && STORE_METHODS.has(fn.childForFieldName('attribute')!.text)) return 'stored';
-        // Wrapped by another object (`Api(session=Session())`): that object carries the client.
-        // A function (`download(Client(), url)`) uses it and returns something else.
-        if (!looksLikeConstructor(outer)) return 'used-here';
-        const wrapped = clientFate(outer, model, depth + 1);
-        return wrapped === 'inside-client' ? 'used-here' : wrapped;
+        return argumentFate(outer, model, depth);
       }
       case 'assignment':
       case 'augmented_assignment':
@@ -162,27 +154,13 @@ function localFate(target: SyntaxNode, model: SemanticModel, depth: number): Cli
 function useFate(use: SyntaxNode, model: SemanticModel, depth: number): ClientFate {
   const parent = use.parent;
   if (!parent) return 'used-here';
+  if (RETURNING.has(parent.type)) return 'returned';
+  if (CONTAINERS.has(parent.type)) return parent.parent?.type === 'return_statement' ? 'returned' : 'stored';
   switch (parent.type) {
-    case 'return_statement':
-    case 'yield':
-      return 'returned';
-    case 'list':
-    case 'tuple':
-    case 'set':
-    case 'pair':
-    case 'dictionary':
-      return parent.parent?.type === 'return_statement' ? 'returned' : 'stored';
     case 'keyword_argument':
     case 'argument_list': {
-      const outer = parent.type === 'keyword_argument' ? parent.parent?.parent : parent.parent;
-      const fn = outer?.type === 'call' ? outer.childForFieldName('function') : null;
-      if (fn?.type === 'attribute' && STORE_METHODS.has(fn.childForFieldName('attribute')!.text)) return 'stored';
-      // Handed to a constructor that may keep it (`Api(session)`): follow that value.
-      if (outer?.type === 'call' && looksLikeConstructor(outer)) {
-        const f = clientFate(outer, model, depth + 1);
-        return f === 'inside-client' ? 'used-here' : f;
-      }
-      return 'used-here';
+      const outer = callTakingArgument(parent);
+      return outer ? argumentFate(outer, model, depth) : 'used-here';
     }
     case 'assignment': {
       if (parent.childForFieldName('right')?.id !== use.id) return 'used-here';
@@ -191,6 +169,23 @@ function useFate(use: SyntaxNode, model: SemanticModel, depth: number): ClientFa
     default:
       return 'used-here';
   }
+}
+
+/** The call a value is an argument of (`f(v)`, `f(k=v)`; `parent` is the argument list or keyword), or undefined. */
+function callTakingArgument(parent: SyntaxNode): SyntaxNode | undefined {
+  const outer = parent.type === 'keyword_argument' ? parent.parent?.parent : parent.parent;
+  return outer?.type === 'call' ? outer : undefined;
+}
+
+/** Where a value passed to `outer` goes. */
+function argumentFate(outer: SyntaxNode, model: SemanticModel, depth: number): ClientFate {
+  const fn = outer.childForFieldName('function');
+  if (fn?.type === 'attribute' && STORE_METHODS.has(fn.childForFieldName('attribute')!.text)) return 'stored';
+  // Wrapped by another object (`Api(session=Session())`, `Api(session)`): that object carries the
+  // client, so follow it. A function (`download(Client(), url)`) uses it and returns something else.
+  if (!looksLikeConstructor(outer)) return 'used-here';
+  const wrapped = clientFate(outer, model, depth + 1);
+  return wrapped === 'inside-client' ? 'used-here' : wrapped;
 }
 
 /** `Api(...)`, `mod.Wrapper(...)`: a class by Python naming convention, so it may keep its arguments. */
