@@ -1,18 +1,13 @@
-import type { Rule } from '../../src/types.js';
-import { GUNICORN_SCOPE, firstLineNode, gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
+import { firstLineNode, gunicornRule, numericAssignments } from './_shared/gunicorn.js';
 
-const rule: Rule = {
+export default gunicornRule({
   code: 'CL602',
   name: 'gunicorn-missing-max-requests',
-  category: 'server-config',
   severity: 'warning',
-  triggers: [],
-  nodeTypes: ['module'],
-  appliesTo: isGunicornConfigPath,
   docs: {
     summary:
       'A gunicorn config file does not set `max_requests` (reported on the file\'s first line), or sets it to 0, so workers ' +
-      'are never recycled. Files with `from … import *` or `globals()` tricks are skipped, since the setting may come from there.' + GUNICORN_SCOPE,
+      'are never recycled. Files with `from … import *` or `globals()` tricks are skipped, since the setting may come from there.',
     why:
       'A long-lived worker accumulates whatever leaks in the application and its libraries: memory, sockets in CLOSE_WAIT, ' +
       'pooled connections that are never returned, file descriptors. `max_requests` makes gunicorn restart each worker ' +
@@ -22,11 +17,8 @@ const rule: Rule = {
     good: 'bind = "0.0.0.0:8000"\nworkers = 4\ntimeout = 30\nmax_requests = 1000\nmax_requests_jitter = 100\n',
     references: ['https://docs.gunicorn.org/en/stable/settings.html#max-requests'],
   },
-  visit(_module, ctx) {
-    const cfg = gunicornConfig(ctx.model);
-    if (!cfg) return;
-    const assigned = cfg.settings.get('max_requests');
-    if (!assigned) {
+  check(cfg, ctx) {
+    if (!cfg.settings.has('max_requests')) {
       if (cfg.dynamic) return;
       ctx.report({
         node: firstLineNode(ctx.model),
@@ -37,9 +29,8 @@ const rule: Rule = {
       });
       return;
     }
-    for (const { assignment, value } of assigned) {
-      const v = numericValue(ctx.model, value);
-      if (v === undefined || v > 0) continue;
+    for (const { assignment, n } of numericAssignments(cfg, ctx.model, 'max_requests')) {
+      if (n > 0) continue;
       ctx.report({
         node: assignment,
         message:
@@ -49,6 +40,4 @@ const rule: Rule = {
       });
     }
   },
-};
-
-export default rule;
+});

@@ -1,6 +1,5 @@
-import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { GUNICORN_SCOPE, gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
+import { gunicornRule, numericValue } from './_shared/gunicorn.js';
 
 /** Constructors of connection pools and pooled clients. */
 const POOLS = new Set([
@@ -28,20 +27,16 @@ const MASTER_HOOKS = ['on_starting', 'when_ready', 'pre_fork', 'on_reload'];
 const WORKER_HOOKS = ['post_fork', 'post_worker_init'];
 const RESETS = new Set(['dispose', 'close', 'disconnect', 'reset', 'closeall']);
 
-const rule: Rule = {
+export default gunicornRule({
   code: 'CL604',
   name: 'gunicorn-preload-app-pools',
-  category: 'server-config',
   severity: 'warning',
-  triggers: [],
-  nodeTypes: ['module'],
-  appliesTo: isGunicornConfigPath,
   docs: {
     summary:
       'A gunicorn config sets `preload_app = True` and opens a connection pool or pooled client before the fork — at module ' +
       'level or in a master hook (`on_starting`, `when_ready`, `pre_fork`) of the same file — with no `post_fork` / ' +
       '`post_worker_init` hook that disposes or recreates it. Only the config file is checked: pools built at import time ' +
-      'by the application module are not visible to this rule.' + GUNICORN_SCOPE,
+      'by the application module are not visible to this rule.',
     why:
       'With `preload_app` the master imports the app and then forks the workers, which inherit every socket already open. ' +
       'Several processes then read and write the same database or Redis connections: responses go to the wrong worker, ' +
@@ -58,9 +53,7 @@ const rule: Rule = {
       'https://docs.sqlalchemy.org/en/20/core/pooling.html#using-connection-pools-with-multiprocessing-or-os-fork',
     ],
   },
-  visit(_module, ctx) {
-    const cfg = gunicornConfig(ctx.model);
-    if (!cfg) return;
+  check(cfg, ctx) {
     const preload = (cfg.settings.get('preload_app') ?? []).filter(({ value }) => {
       const v = ctx.model.constantValue(value);
       if (typeof v === 'string') return /^(true|1|yes|on)$/i.test(v.trim());
@@ -108,7 +101,7 @@ const rule: Rule = {
       });
     }
   },
-};
+});
 
 function insideDef(node: SyntaxNode, stop: SyntaxNode): boolean {
   for (let n = node.parent; n && n.id !== stop.id; n = n.parent) {
@@ -116,5 +109,3 @@ function insideDef(node: SyntaxNode, stop: SyntaxNode): boolean {
   }
   return false;
 }
-
-export default rule;

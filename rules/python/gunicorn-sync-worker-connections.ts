@@ -1,7 +1,6 @@
-import type { Rule } from '../../src/types.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { GUNICORN_SCOPE, gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
+import { gunicornRule, numericAssignments } from './_shared/gunicorn.js';
 
 const SYNC_NAMES = new Set(['sync', 'gunicorn.workers.sync.SyncWorker']);
 
@@ -16,18 +15,14 @@ function values(model: SemanticModel, list: Array<{ value: SyntaxNode }> | undef
   return out;
 }
 
-const rule: Rule = {
+export default gunicornRule({
   code: 'CL603',
   name: 'gunicorn-sync-worker-connections',
-  category: 'server-config',
   severity: 'warning',
-  triggers: [],
-  nodeTypes: ['module'],
-  appliesTo: isGunicornConfigPath,
   docs: {
     summary:
       'A gunicorn config sets `worker_connections` above 1 while the workers are sync workers with one thread ' +
-      '(`worker_class = "sync"` or unset, `threads` 1 or unset).' + GUNICORN_SCOPE,
+      '(`worker_class = "sync"` or unset, `threads` 1 or unset).',
     why:
       '`worker_connections` only applies to the eventlet and gevent workers. A sync worker with one thread serves exactly ' +
       'one request at a time, whatever `worker_connections` says, so the server handles `workers` concurrent requests in ' +
@@ -40,17 +35,14 @@ const rule: Rule = {
       'https://docs.gunicorn.org/en/stable/design.html#choosing-a-worker-type',
     ],
   },
-  visit(_module, ctx) {
-    const cfg = gunicornConfig(ctx.model);
-    if (!cfg) return;
+  check(cfg, ctx) {
     const classes = values(ctx.model, cfg.settings.get('worker_class'));
     const threads = values(ctx.model, cfg.settings.get('threads'));
     if (!classes || !threads) return;
     if (classes.some((c) => typeof c !== 'string' || !SYNC_NAMES.has(c))) return;
     if (threads.some((t) => typeof t !== 'number' || t > 1)) return;
-    for (const { assignment, value } of cfg.settings.get('worker_connections') ?? []) {
-      const n = numericValue(ctx.model, value);
-      if (n === undefined || n <= 1) continue;
+    for (const { assignment, n } of numericAssignments(cfg, ctx.model, 'worker_connections')) {
+      if (n <= 1) continue;
       ctx.report({
         node: assignment,
         message:
@@ -60,6 +52,4 @@ const rule: Rule = {
       });
     }
   },
-};
-
-export default rule;
+});

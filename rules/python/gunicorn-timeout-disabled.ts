@@ -1,16 +1,11 @@
-import type { Rule } from '../../src/types.js';
-import { GUNICORN_SCOPE, gunicornConfig, isGunicornConfigPath, numericValue } from './_shared/gunicorn.js';
+import { gunicornRule, numericAssignments } from './_shared/gunicorn.js';
 
-const rule: Rule = {
+export default gunicornRule({
   code: 'CL601',
   name: 'gunicorn-timeout-disabled',
-  category: 'server-config',
   severity: 'error',
-  triggers: [],
-  nodeTypes: ['module'],
-  appliesTo: isGunicornConfigPath,
   docs: {
-    summary: 'A gunicorn config file sets `timeout = 0` (or a negative value), which disables the worker timeout.' + GUNICORN_SCOPE,
+    summary: 'A gunicorn config file sets `timeout = 0` (or a negative value), which disables the worker timeout.',
     why:
       "Gunicorn's arbiter kills and replaces a worker that has not checked in for `timeout` seconds. With `timeout = 0` it " +
       'never does: a worker stuck on an upstream call without its own timeout, a deadlock or an infinite loop stays stuck ' +
@@ -19,12 +14,9 @@ const rule: Rule = {
     good: 'bind = "0.0.0.0:8000"\nworkers = 4\ntimeout = 30\nmax_requests = 1000\nmax_requests_jitter = 100\n',
     references: ['https://docs.gunicorn.org/en/stable/settings.html#timeout'],
   },
-  visit(_module, ctx) {
-    const cfg = gunicornConfig(ctx.model);
-    if (!cfg) return;
-    for (const { assignment, value } of cfg.settings.get('timeout') ?? []) {
-      const v = numericValue(ctx.model, value);
-      if (v === undefined || v > 0) continue;
+  check(cfg, ctx) {
+    for (const { assignment, n } of numericAssignments(cfg, ctx.model, 'timeout')) {
+      if (n > 0) continue;
       ctx.report({
         node: assignment,
         message:
@@ -34,6 +26,4 @@ const rule: Rule = {
       });
     }
   },
-};
-
-export default rule;
+});

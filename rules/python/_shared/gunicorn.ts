@@ -2,6 +2,7 @@
 // files, and the settings a config file assigns at module level.
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
+import type { Rule, RuleContext } from '../../../src/types.js';
 
 /** Words that may accompany `gunicorn` in a config file's name: `gunicorn.conf.py`, `gunicorn_prod.py`. */
 const NAME_WORDS = new Set([
@@ -122,6 +123,20 @@ export function numericValue(model: SemanticModel, value: SyntaxNode): number | 
   return undefined;
 }
 
+/** The assignments of `setting` whose value is a numeric constant (see numericValue), with that number. */
+export function numericAssignments(
+  cfg: GunicornConfig,
+  model: SemanticModel,
+  setting: string,
+): Array<{ assignment: SyntaxNode; value: SyntaxNode; n: number }> {
+  const out: Array<{ assignment: SyntaxNode; value: SyntaxNode; n: number }> = [];
+  for (const { assignment, value } of cfg.settings.get(setting) ?? []) {
+    const n = numericValue(model, value);
+    if (n !== undefined) out.push({ assignment, value, n });
+  }
+  return out;
+}
+
 /** The node a "missing setting" finding points at: the first token of the file's first statement or comment. */
 export function firstLineNode(model: SemanticModel): SyntaxNode {
   let n = model.root.firstChild ?? model.root;
@@ -134,3 +149,27 @@ export const GUNICORN_SCOPE =
   ' Applies to Python files named like gunicorn configs (`gunicorn.conf.py`, `gunicorn_config.py`, `gunicorn_prod.py`, ' +
   '`config/gunicorn.py`) that assign at least one gunicorn setting; a config with another name passed with `-c` in a ' +
   'Procfile or Dockerfile `CMD`, and settings given as command-line flags, are not seen.';
+
+/**
+ * A gunicorn config rule (CL60x): category server-config, run once per file on gunicorn config
+ * paths only, GUNICORN_SCOPE appended to the docs' summary, and `check` called with the parsed
+ * config when the module is one (see gunicornConfig).
+ */
+export function gunicornRule(
+  spec: Pick<Rule, 'code' | 'name' | 'severity' | 'docs'> & { check(cfg: GunicornConfig, ctx: RuleContext): void },
+): Rule {
+  return {
+    code: spec.code,
+    name: spec.name,
+    category: 'server-config',
+    severity: spec.severity,
+    triggers: [],
+    nodeTypes: ['module'],
+    appliesTo: isGunicornConfigPath,
+    docs: { ...spec.docs, summary: spec.docs.summary + GUNICORN_SCOPE },
+    visit(_module, ctx) {
+      const cfg = gunicornConfig(ctx.model);
+      if (cfg) spec.check(cfg, ctx);
+    },
+  };
+}
