@@ -3,6 +3,7 @@ import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
 import { webHandlerOf } from '../../src/lang/python/handlers.js';
 import { mayConstructClient, clientConstructed, clientFate, reuseAdvice } from './_shared/clients.js';
+import { hoistClientFix } from './_shared/fix-session.js';
 import { isConditional, isFixedLoop, isRetryOrPollLoop, iteratesServers, perItemCallers, usesLoopVariable } from './_shared/loops.js';
 
 /** `async def fetch(url): async with ClientSession() as s: ...` called once per item of a loop elsewhere. */
@@ -35,6 +36,7 @@ const rule: Rule = {
   category: 'session-reuse',
   severity: 'warning',
   triggers: ['requests', 'httpx', 'aiohttp', 'urllib3'],
+  fixable: 'unsafe',
   nodeTypes: ['call'],
   docs: {
     summary:
@@ -57,6 +59,12 @@ const rule: Rule = {
       'import aiohttp\n\n\nasync def fetch_all(urls):\n    out = []\n    async with aiohttp.ClientSession() as session:\n' +
       '        for url in urls:\n            async with session.get(url) as resp:\n                out.append(await resp.text())\n' +
       '    return out\n',
+    fix:
+      'When the client is entered by `with` (or bound by an assignment) as a statement of the loop body and its ' +
+      'arguments do not depend on the loop, the loop moves inside one `with <client> as <name>:` (`async with` for async ' +
+      'clients): the per-turn `with` line, or the assignment and a `close()` statement, go away. Unsafe: one client now ' +
+      'serves every turn, so cookies, headers set on it and connection state carry over from one turn to the next, and ' +
+      'it is closed once, after the loop.',
     references: [
       'https://docs.aiohttp.org/en/stable/client_quickstart.html#make-a-request',
       'https://requests.readthedocs.io/en/latest/user/advanced/#session-objects',
@@ -84,6 +92,7 @@ const rule: Rule = {
         `request pays a new TCP/TLS handshake and leaves sockets in TIME_WAIT. Create ${reuseAdvice(name)} before the ` +
         `${where} and reuse it.`,
       related: [{ node: loop.type === 'for_statement' || loop.type === 'while_statement' ? loop.child(0)! : loop, message: `the ${where}` }],
+      fix: hoistClientFix(ctx.model, call, loop),
     });
   },
 };
