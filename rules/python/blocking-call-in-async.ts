@@ -1,9 +1,8 @@
-import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import { enclosingFunction } from '../../src/lang/python/context.js';
 import { toThreadFix } from './_shared/fix-async.js';
-import { argValue, guardedBy, loopCall, receiverOf, registerBlockingCalls, truthy } from './_shared/blocking.js';
+import { argValue, capitalized, guardedBy, receiverOf, registerBlockingCalls, syncInAsyncRule, truthy } from './_shared/blocking.js';
 
 const PSUTIL: Record<string, string[]> = {
   'psutil.cpu_percent': ['interval', 'percpu'],
@@ -95,14 +94,11 @@ function nonBlockingSocket(call: SyntaxNode, model: SemanticModel): boolean {
   return false;
 }
 
-const rule: Rule = {
+export default syncInAsyncRule({
   code: 'CL506',
   name: 'blocking-call-in-async',
-  category: 'sync-in-async',
   severity: 'error',
-  triggers: ['async'],
   fixable: 'unsafe',
-  nodeTypes: ['call'],
   docs: {
     summary:
       'Another blocking call is made directly inside an `async def`: `psutil.cpu_percent(interval=…)` and other psutil calls ' +
@@ -128,9 +124,8 @@ const rule: Rule = {
       'https://docs.python.org/3/library/asyncio-stream.html',
     ],
   },
-  visit(call, ctx) {
-    const site = loopCall(call, ctx);
-    if (!site || !site.info.name) return;
+  check(call, site, ctx) {
+    if (!site.info.name) return;
     const model = ctx.model;
     const name = site.info.name;
     const report = (message: string, threadable = false) =>
@@ -192,10 +187,8 @@ const rule: Rule = {
       const short = waitName.split('.').slice(-2).join('.');
       return report(
         `\`${short}()\` ${wait.what}, blocking the event loop until it returns (and deadlocking if that needs the loop). ` +
-          `${wait.alternative[0].toUpperCase()}${wait.alternative.slice(1)}.`,
+          `${capitalized(wait.alternative)}.`,
       );
     }
   },
-};
-
-export default rule;
+});

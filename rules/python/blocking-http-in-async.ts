@@ -1,5 +1,4 @@
-import type { Rule } from '../../src/types.js';
-import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
+import { capitalized, registerBlockingCalls, syncInAsyncRule } from './_shared/blocking.js';
 import { toThreadFix } from './_shared/fix-async.js';
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
@@ -26,14 +25,11 @@ function alternative(name: string): string {
   return 'use an async client (`aiohttp.ClientSession` or `httpx.AsyncClient`), or move the call off the loop with `await asyncio.to_thread(...)`';
 }
 
-const rule: Rule = {
+export default syncInAsyncRule({
   code: 'CL501',
   name: 'blocking-http-in-async',
-  category: 'sync-in-async',
   severity: 'error',
   fixable: 'unsafe',
-  triggers: ['async'],
-  nodeTypes: ['call'],
   docs: {
     summary:
       'A synchronous HTTP call (`requests`, a `requests.Session`, `httpx.<verb>` or a sync `httpx.Client`, `urllib.request.urlopen`, ' +
@@ -59,19 +55,15 @@ const rule: Rule = {
       'https://docs.aiohttp.org/en/stable/client_quickstart.html',
     ],
   },
-  visit(call, ctx) {
-    const site = loopCall(call, ctx);
-    if (!site) return;
+  check(call, site, ctx) {
     const name = ctx.model.matchInfo(site.info, CALLS);
     if (!name) return;
     ctx.report({
       node: call,
       message:
         `\`${name}()\` is a blocking HTTP call inside \`async def\`: until the server answers, the event loop is frozen and ` +
-        `every other request of this process waits. ${alternative(name)[0].toUpperCase()}${alternative(name).slice(1)}.`,
+        `every other request of this process waits. ${capitalized(alternative(name))}.`,
       fix: toThreadFix(ctx.model, call, ctx.settings),
     });
   },
-};
-
-export default rule;
+});

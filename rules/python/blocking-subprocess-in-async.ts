@@ -1,9 +1,8 @@
-import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import { argumentOf } from '../../src/lang/python/calls.js';
 import { subprocessFix } from './_shared/fix-async.js';
-import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
+import { registerBlockingCalls, syncInAsyncRule } from './_shared/blocking.js';
 
 const RUNNERS = new Set([
   'subprocess.run',
@@ -51,14 +50,11 @@ function popenPipeRead(call: SyntaxNode, model: SemanticModel): string | undefin
 
 registerBlockingCalls([...RUNNERS, ...WAITERS, ...Object.keys(OS_WAIT), ...PIPE_READS]);
 
-const rule: Rule = {
+export default syncInAsyncRule({
   code: 'CL504',
   name: 'blocking-subprocess-in-async',
-  category: 'sync-in-async',
   severity: 'error',
-  triggers: ['async'],
   fixable: 'unsafe',
-  nodeTypes: ['call'],
   docs: {
     summary:
       'A child process is run or waited for synchronously directly inside an `async def`: `subprocess.run/call/check_call/' +
@@ -87,9 +83,7 @@ const rule: Rule = {
       'https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code',
     ],
   },
-  visit(call, ctx) {
-    const site = loopCall(call, ctx);
-    if (!site) return;
+  check(call, site, ctx) {
     const name = site.info.name ?? '';
     let message: string | undefined;
     if (RUNNERS.has(name)) {
@@ -115,6 +109,4 @@ const rule: Rule = {
     }
     if (message) ctx.report({ node: call, message, fix: RUNNERS.has(name) ? subprocessFix(ctx.model, call, name) : null });
   },
-};
-
-export default rule;
+});

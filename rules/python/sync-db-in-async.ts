@@ -1,6 +1,6 @@
-import type { Rule, RuleContext } from '../../src/types.js';
+import type { RuleContext } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
-import { loopCall, receiverOf, registerAnyMethodOf, registerBlockingCalls } from './_shared/blocking.js';
+import { capitalized, loopCall, receiverOf, registerAnyMethodOf, registerBlockingCalls, syncInAsyncRule, type LoopCall } from './_shared/blocking.js';
 
 interface Driver {
   label: string;
@@ -86,9 +86,9 @@ const REDIS_LOCAL = new Set([
   'from_url', 'from_pool', 'client', 'close', 'monitor',
 ]);
 
-function dbCall(call: SyntaxNode, ctx: RuleContext): { driver: Driver; name: string } | undefined {
-  const site = loopCall(call, ctx);
-  if (!site || !site.info.name) return undefined;
+/** The driver call made at `site` (a call on the event loop), if it is one. */
+function dbCall(site: LoopCall, ctx: RuleContext): { driver: Driver; name: string } | undefined {
+  if (!site.info.name) return undefined;
   const name = ctx.model.matchInfo(site.info, CALL_NAMES);
   if (name) return { driver: BY_CALL.get(name)!, name };
   if (site.info.method && !REDIS_LOCAL.has(site.info.method) && ctx.model.isSubclass(site.info.receiverType, 'redis.Redis')) {
@@ -106,13 +106,10 @@ function chainEnd(call: SyntaxNode): SyntaxNode {
   return n;
 }
 
-const rule: Rule = {
+export default syncInAsyncRule({
   code: 'CL505',
   name: 'sync-db-in-async',
-  category: 'sync-in-async',
   severity: 'error',
-  triggers: ['async'],
-  nodeTypes: ['call'],
   docs: {
     summary:
       'A synchronous database driver is used directly inside an `async def`: `sqlite3` connections and cursors, `psycopg2`, ' +
@@ -132,21 +129,20 @@ const rule: Rule = {
       'https://redis.readthedocs.io/en/stable/examples/asyncio_examples.html',
     ],
   },
-  visit(call, ctx) {
-    const hit = dbCall(call, ctx);
+  check(call, site, ctx) {
+    const hit = dbCall(site, ctx);
     if (!hit) return;
     const { driver, name } = hit;
     // `conn.execute(...).fetchone()`: one finding for the chain, on the call that starts it.
     const recv = receiverOf(call);
-    if (recv?.type === 'call' && dbCall(recv, ctx)) return;
+    const recvSite = recv?.type === 'call' ? loopCall(recv, ctx) : null;
+    if (recvSite && dbCall(recvSite, ctx)) return;
     const node = name.endsWith('.query') ? chainEnd(call) : call;
     ctx.report({
       node,
       message:
         `\`${name}()\` is a blocking ${driver.label} call inside \`async def\`: the event loop waits for the database and no ` +
-        `other task runs meanwhile. ${driver.alternative[0].toUpperCase()}${driver.alternative.slice(1)}.`,
+        `other task runs meanwhile. ${capitalized(driver.alternative)}.`,
     });
   },
-};
-
-export default rule;
+});

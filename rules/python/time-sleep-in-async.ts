@@ -1,18 +1,14 @@
-import type { Rule } from '../../src/types.js';
 import { positionalArguments } from '../../src/lang/python/calls.js';
-import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
+import { registerBlockingCalls, syncInAsyncRule } from './_shared/blocking.js';
 import { asyncSleepFix } from './_shared/fix-async.js';
 
 registerBlockingCalls(['time.sleep']);
 
-const rule: Rule = {
+export default syncInAsyncRule({
   code: 'CL502',
   name: 'time-sleep-in-async',
-  category: 'sync-in-async',
   severity: 'error',
   fixable: 'unsafe',
-  triggers: ['async'],
-  nodeTypes: ['call'],
   docs: {
     summary: '`time.sleep()` is called directly inside an `async def` (`time.sleep(0)` is left alone).',
     why:
@@ -33,9 +29,8 @@ const rule: Rule = {
       'https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code',
     ],
   },
-  visit(call, ctx) {
-    const site = loopCall(call, ctx);
-    if (!site || site.info.name !== 'time.sleep') return;
+  check(call, site, ctx) {
+    if (site.info.name !== 'time.sleep') return;
     const args = positionalArguments(call);
     const allArgs = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
     if (args.length === 1 && allArgs.length === 1 && ctx.model.constantValue(args[0]) === 0) return;
@@ -47,6 +42,4 @@ const rule: Rule = {
       fix: asyncSleepFix(ctx.model, call),
     });
   },
-};
-
-export default rule;
+});

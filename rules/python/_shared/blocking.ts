@@ -4,7 +4,7 @@ import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { CallInfo, SemanticModel } from '../../../src/lang/python/model.js';
 import { enclosingFunction, isAsyncFunction } from '../../../src/lang/python/context.js';
 import { argumentOf, type ArgumentLookup } from '../../../src/lang/python/calls.js';
-import type { RuleContext } from '../../../src/types.js';
+import type { Rule, RuleContext } from '../../../src/types.js';
 
 export interface LoopCall {
   /** The `async def` whose body runs the call. */
@@ -186,6 +186,37 @@ export function guardedBy(call: SyntaxNode, model: SemanticModel, exceptions: re
     }
   }
   return false;
+}
+
+/** `use X` → `Use X`: an alternative written in lower case, starting a sentence of a message. */
+export function capitalized(text: string): string {
+  return `${text[0].toUpperCase()}${text.slice(1)}`;
+}
+
+/**
+ * A sync-in-async rule (CL5xx): category sync-in-async, run on calls in files that mention
+ * `async`, and `check` called only for a call that runs directly on the event loop (see loopCall),
+ * with what it calls.
+ */
+export function syncInAsyncRule(
+  spec: Pick<Rule, 'code' | 'name' | 'severity' | 'fixable' | 'docs'> & {
+    check(call: SyntaxNode, site: LoopCall, ctx: RuleContext): void;
+  },
+): Rule {
+  return {
+    code: spec.code,
+    name: spec.name,
+    category: 'sync-in-async',
+    severity: spec.severity,
+    ...(spec.fixable ? { fixable: spec.fixable } : {}),
+    triggers: ['async'],
+    nodeTypes: ['call'],
+    docs: spec.docs,
+    visit(call, ctx) {
+      const site = loopCall(call, ctx);
+      if (site) spec.check(call, site, ctx);
+    },
+  };
 }
 
 /** The text a message shows for the call's target: the qualified name with `()`. */
