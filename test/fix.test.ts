@@ -59,13 +59,18 @@ function engineOptions(...rs: Rule[]): FileLintOptions {
 test('overlapping fixes wait for the next pass; a repeated fix applies once', () => {
   const fix = (start: number, end: number, text = 'x') => ({ fix: { applicability: 'safe' as const, message: 'm', edits: [{ start, end, text }] }, tag: `${start}-${end}` });
   const s = selectFixes([fix(5, 8), fix(0, 6), fix(8, 8), fix(8, 9), fix(20, 20, 'import a\n'), fix(20, 20, 'import a\n'), fix(20, 20, '    ')], 30);
-  assert.deepEqual(s.picked.map((c) => c.tag), ['0-6', '8-8', '8-9', '20-20', '20-20']);
-  assert.deepEqual(s.deferred.map((c) => c.tag), ['5-8', '20-20'], 'the same point edited by another fix waits');
+  // Source order among overlapping fixes; a fix nested inside another's replaced text goes first.
+  assert.deepEqual(s.picked.map((c) => c.tag).sort(), ['0-6', '20-20', '20-20', '8-8', '8-9']);
+  assert.deepEqual(s.deferred.map((c) => c.tag).sort(), ['20-20', '5-8'], 'the same point edited by another fix waits');
+  const nested = selectFixes([fix(0, 10, 'outer'), fix(4, 4, 'inner')], 30);
+  assert.deepEqual([nested.picked.map((c) => c.tag), nested.deferred.map((c) => c.tag)], [['4-4'], ['0-10']]);
   const bad = selectFixes([fix(10, 40)], 30);
   assert.equal(bad.invalid.length, 1);
   assert.equal(applyEdits('abcdefghij', [{ start: 2, end: 2, text: 'X' }, { start: 2, end: 4, text: 'Y' }]), 'abXYefghij');
   const text = 'x'.repeat(30);
-  assert.equal(applyFixes(text, [s.picked[3].fix, s.picked[4].fix]), 'x'.repeat(20) + 'import a\n' + 'x'.repeat(10), 'a repeated fix applies once');
+  const imports = s.picked.filter((c) => c.tag === '20-20').map((c) => c.fix);
+  assert.equal(imports.length, 2);
+  assert.equal(applyFixes(text, imports), 'x'.repeat(20) + 'import a\n' + 'x'.repeat(10), 'a repeated fix applies once');
 });
 
 test('two fixes indenting the same line both count (nested with-blocks)', () => {
@@ -102,6 +107,13 @@ test('fixes repeat until nothing changes, and report what remains', () => {
   assert.deepEqual(out.applied.map((a) => `${a.ruleId}@${a.pass}`), ['CL901@1', 'CL901@1', 'CL902@2', 'CL902@2']);
   assert.deepEqual(out.diagnostics.map((d) => d.ruleId), ['CL903', 'CL903']);
   assert.deepEqual(out.errors, []);
+});
+
+test('an overlapping safe fix goes first: the timeout is added before the call moves to a thread', () => {
+  const src = 'import requests\n\n\nasync def f(u):\n    return requests.get(u).json()\n';
+  const out = fixText('t.py', src, optionsFor(all), { unsafe: true });
+  assert.equal(out.text, 'import requests\nimport asyncio\n\n\nasync def f(u):\n    return (await asyncio.to_thread(requests.get, u, timeout=(3.05, 27))).json()\n');
+  assert.deepEqual(out.applied.map((a) => `${a.ruleId}@${a.pass}`), ['CL101@1', 'CL501@2']);
 });
 
 test('unsafe fixes need --unsafe-fixes; display-only fixes never apply', () => {

@@ -16,11 +16,25 @@ export interface Selection<T> {
   invalid: Array<Candidate<T> & { reason: string }>;
 }
 
-/** Start of the first edit: fixes are tried in this order. */
+/** Start of the first edit. */
 function fixStart(fix: Fix): number {
   let s = Infinity;
   for (const e of fix.edits) s = Math.min(s, e.start);
   return s;
+}
+
+const RANK: Record<string, number> = { safe: 0, unsafe: 1, 'display-only': 2 };
+
+/** Safe before unsafe, then source order. */
+function byPriority(a: Fix, b: Fix): number {
+  return (RANK[a.applicability] ?? 3) - (RANK[b.applicability] ?? 3) || fixStart(a) - fixStart(b);
+}
+
+/** Every edit of `inner` lies within text that one edit of `outer` replaces (strictly nested). */
+function nestedIn(inner: Fix, outer: Fix): boolean {
+  return inner.edits.every((e) =>
+    outer.edits.some((o) => o.end > o.start && e.start >= o.start && e.end <= o.end && (e.start > o.start || e.end < o.end || e.start === e.end)),
+  );
 }
 
 /** True when two edits touch the same text, or insert at the same point (order would be ambiguous). */
@@ -57,14 +71,15 @@ export function sameEdits(a: Fix, b: Fix): boolean {
 }
 
 /**
- * Picks non-overlapping fixes in source order. A fix whose edits are exactly those of a fix
- * already picked is picked too (it is the same rewrite). Any other overlap — even the same
- * insertion at the same place, like one more level of indentation from two different fixes —
- * waits for the next pass, when the fix is computed again on the new text.
+ * Picks non-overlapping fixes: safe before unsafe, then in source order — except that a fix nested
+ * inside the text another one replaces goes first (a `timeout=` added inside a call before the
+ * call is moved to a thread, so the moved call carries it); the outer fix is recomputed on the
+ * next pass, on the text the inner one left. A fix whose edits are exactly those of a fix already
+ * picked is picked too (it is the same rewrite). Any other overlap — even the same insertion at
+ * the same place, like one more level of indentation from two different fixes — waits.
  */
 export function selectFixes<T>(candidates: readonly Candidate<T>[], textLength: number): Selection<T> {
-  const order = [...candidates].sort((a, b) => fixStart(a.fix) - fixStart(b.fix));
-  const accepted: Edit[] = [];
+  const order = [...candidates].sort((a, b) => byPriority(a.fix, b.fix));
   const out: Selection<T> = { picked: [], deferred: [], invalid: [] };
   for (const c of order) {
     const reason = validateFix(c.fix, textLength);
@@ -76,13 +91,20 @@ export function selectFixes<T>(candidates: readonly Candidate<T>[], textLength: 
       out.picked.push(c);
       continue;
     }
-    const clash = c.fix.edits.some((e) => accepted.some((a) => editsConflict(a, e)));
-    if (clash) {
-      out.deferred.push(c);
+    const clashes = out.picked.filter((p) => c.fix.edits.some((e) => p.fix.edits.some((a) => editsConflict(a, e))));
+    if (clashes.length === 0) {
+      out.picked.push(c);
       continue;
     }
-    accepted.push(...c.fix.edits);
-    out.picked.push(c);
+    if (clashes.every((p) => nestedIn(c.fix, p.fix))) {
+      // The inner fix wins; the outer ones (and their repeats) wait for the next pass.
+      const bumped = out.picked.filter((p) => clashes.some((x) => sameEdits(x.fix, p.fix)));
+      out.picked = out.picked.filter((p) => !bumped.includes(p));
+      out.deferred.push(...bumped);
+      out.picked.push(c);
+      continue;
+    }
+    out.deferred.push(c);
   }
   return out;
 }
