@@ -3,6 +3,7 @@ import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
 import { isConditional, isFixedLoop, isRetryOrPollLoop, iteratesServers, perItemCallers } from './_shared/loops.js';
 import { mayCall } from './_shared/names.js';
+import { sessionAroundLoopFix } from './_shared/fix-session.js';
 import { HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS } from './_shared/http-verbs.js';
 
 /** Module-level functions that build a throw-away Session/Client for each call. */
@@ -40,6 +41,7 @@ const rule: Rule = {
   category: 'session-reuse',
   severity: 'warning',
   triggers: ['requests', 'httpx'],
+  fixable: 'unsafe',
   nodeTypes: ['call'],
   docs: {
     summary:
@@ -60,6 +62,13 @@ const rule: Rule = {
     good:
       'import requests\n\n\ndef fetch_all(urls):\n    with requests.Session() as session:\n' +
       '        return [session.get(u, timeout=10).json() for u in urls]\n',
+    fix:
+      'The outermost loop (or the statement holding the comprehension) is wrapped in `with requests.Session() as ' +
+      'session:` (`httpx.Client() as client` for httpx), and every module-level `requests.<verb>()` call in it becomes ' +
+      '`session.<verb>()`; one fix covers all the calls of that loop. No fix when the name is taken, when a call sits in ' +
+      'a generator expression that may run after the loop, or when the loop yields. Unsafe: the session keeps cookies and ' +
+      'connection state from one request to the next, and `Session` settings (proxies from the environment, redirects) ' +
+      'apply as for any session.',
     references: [
       'https://requests.readthedocs.io/en/latest/user/advanced/#session-objects',
       'https://www.python-httpx.org/advanced/clients/#why-use-a-client',
@@ -83,6 +92,7 @@ const rule: Rule = {
         `in TIME_WAIT each time; under load that adds latency and can exhaust ephemeral ports. Create one ${holder} before ` +
         `the ${where} and call \`.${method}()\` on it so connections are reused.`,
       related: [{ node: loop.type === 'for_statement' || loop.type === 'while_statement' ? loop.child(0)! : loop, message: `the ${where}` }],
+      fix: sessionAroundLoopFix(ctx.model, call),
     });
   },
 };
