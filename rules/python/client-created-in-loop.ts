@@ -2,7 +2,7 @@ import type { Rule, RuleContext } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
 import { webHandlerOf } from '../../src/lang/python/handlers.js';
-import { mayConstructClient, clientConstructed, clientFate, reuseAdvice } from './_shared/clients.js';
+import { CLIENT_MODULES, mayConstructClient, clientConstructed, clientFate, clientLabel, reuseAdvice } from './_shared/clients.js';
 import { hoistClientFix } from './_shared/fix-session.js';
 import { isConditional, isFixedLoop, isRetryOrPollLoop, iteratesServers, perItemCallers, usesLoopVariable } from './_shared/loops.js';
 
@@ -17,8 +17,7 @@ function reportHelper(call: SyntaxNode, ctx: RuleContext): void {
   const callers = perItemCallers(fn, ctx.model);
   if (!callers.length) return;
   const fname = fn.childForFieldName('name')!.text;
-  const called = call.childForFieldName('function')!.text;
-  const shown = called.length <= 40 ? called : name;
+  const shown = clientLabel(call, name);
   const line = callers[0].startPosition.row + 1;
   ctx.report({
     node: call,
@@ -35,7 +34,7 @@ const rule: Rule = {
   name: 'client-created-in-loop',
   category: 'session-reuse',
   severity: 'warning',
-  triggers: ['requests', 'httpx', 'aiohttp', 'urllib3'],
+  triggers: CLIENT_MODULES,
   fixable: 'unsafe',
   nodeTypes: ['call'],
   docs: {
@@ -83,8 +82,7 @@ const rule: Rule = {
     if (usesLoopVariable(call, loop, ctx.model) || iteratesServers(loop, ctx.model)) return;
     if (clientFate(call, ctx.model) !== 'used-here') return;
     const where = loop.type === 'for_statement' || loop.type === 'while_statement' ? 'loop' : 'comprehension';
-    const called = call.childForFieldName('function')!.text;
-    const shown = called.length <= 40 ? called : name;
+    const shown = clientLabel(call, name);
     ctx.report({
       node: call,
       message:

@@ -1,7 +1,7 @@
 import type { Rule } from '../../src/types.js';
 import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
 import { webHandlerOf, type WebHandler } from '../../src/lang/python/handlers.js';
-import { clientConstructed, clientFate } from './_shared/clients.js';
+import { CLIENT_MODULES, clientConstructed, clientFate, clientLabel } from './_shared/clients.js';
 import { isRetryOrPollLoop } from './_shared/loops.js';
 
 function advice(h: WebHandler): string {
@@ -29,7 +29,7 @@ const rule: Rule = {
   name: 'client-created-per-request',
   category: 'session-reuse',
   severity: 'warning',
-  triggers: ['requests', 'httpx', 'aiohttp', 'urllib3'],
+  triggers: CLIENT_MODULES,
   nodeTypes: ['call'],
   docs: {
     summary:
@@ -69,8 +69,7 @@ const rule: Rule = {
     // Built once per loop turn: client-created-in-loop (CL202) reports it.
     const loop = enclosingLoop(call);
     if (loop && fate === 'used-here' && !isRetryOrPollLoop(loop, call, ctx.model)) return;
-    const called = call.childForFieldName('function')!.text;
-    const shown = called.length <= 40 ? called : name;
+    const shown = clientLabel(call, name);
     const cls = ctx.model.enclosingClass(fn);
     const fnName = (cls ? `${cls.name}.` : '') + (fn.childForFieldName('name')?.text ?? '<handler>');
     const what =

@@ -19,6 +19,15 @@ export const CLIENT_CONSTRUCTORS = new Map<string, string>([
 
 const CLIENT_NAMES: ReadonlySet<string> = new Set(CLIENT_CONSTRUCTORS.keys());
 
+/** The modules the constructors come from (`requests`, `httpx`, `aiohttp`, `urllib3`): the triggers of rules about them. */
+export const CLIENT_MODULES: string[] = [...new Set([...CLIENT_NAMES].map((n) => n.split('.')[0]))];
+
+/** How a message names the constructor called: as written (`ClientSession`) when short, else its qualified `name`. */
+export function clientLabel(call: SyntaxNode, name: string): string {
+  const called = call.childForFieldName('function')!.text;
+  return called.length <= 40 ? called : name;
+}
+
 /** What a client constructor should be replaced with in words, per library. */
 export function reuseAdvice(name: string): string {
   if (name.startsWith('requests.')) return 'one `requests.Session()`';
