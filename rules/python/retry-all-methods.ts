@@ -1,13 +1,9 @@
-import type { Rule } from '../../src/types.js';
-import { allowedMethodsArg, isRetryCall, methodSet, retries } from './_shared/retry.js';
+import { retriedMethods, retryRule } from './_shared/retry.js';
 
-const rule: Rule = {
+export default retryRule({
   code: 'CL702',
   name: 'retry-all-methods',
-  category: 'retry',
   severity: 'warning',
-  triggers: ['Retry'],
-  nodeTypes: ['call'],
   docs: {
     summary:
       'A urllib3 `Retry` is given `allowed_methods=None` / `False` (or `method_whitelist=False`), or an empty collection — ' +
@@ -21,12 +17,10 @@ const rule: Rule = {
     good: 'from requests.adapters import Retry\n\nretry = Retry(total=3, backoff_factor=0.5)\n',
     references: ['https://urllib3.readthedocs.io/en/stable/reference/urllib3.util.html#urllib3.util.Retry'],
   },
-  visit(call, ctx) {
-    if (!isRetryCall(call, ctx.model)) return;
-    const arg = allowedMethodsArg(call);
-    if (arg === 'absent' || arg === 'unknown') return;
-    if (retries(call, ctx.model) === 'no') return;
-    const set = methodSet(arg.node, ctx.model);
+  check(call, ctx) {
+    const retried = retriedMethods(call, ctx.model);
+    if (!retried) return;
+    const { arg, set } = retried;
     const empty = set.complete && !set.every && set.literals.size === 0;
     if (!set.every && !empty) return;
     const what = set.fromDefault
@@ -42,6 +36,4 @@ const rule: Rule = {
         'may already have processed it. Leave `allowed_methods` at its default or list the idempotent methods you want retried.',
     });
   },
-};
-
-export default rule;
+});

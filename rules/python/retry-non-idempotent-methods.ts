@@ -1,17 +1,13 @@
-import type { Rule } from '../../src/types.js';
-import { allowedMethodsArg, isRetryCall, methodSet, retries } from './_shared/retry.js';
+import { retriedMethods, retryRule } from './_shared/retry.js';
 import { dropMethodsFix } from './_shared/fix-retry.js';
 
 const NON_IDEMPOTENT = ['POST', 'PATCH'];
 
-const rule: Rule = {
+export default retryRule({
   code: 'CL701',
   name: 'retry-non-idempotent-methods',
-  category: 'retry',
   severity: 'warning',
   fixable: 'unsafe',
-  triggers: ['Retry'],
-  nodeTypes: ['call'],
   docs: {
     summary:
       'A urllib3 `Retry` (also imported as `requests.adapters.Retry`) lists `POST` or `PATCH` in `allowed_methods` (or the ' +
@@ -38,12 +34,10 @@ const rule: Rule = {
       'https://www.rfc-editor.org/rfc/rfc9110#name-idempotent-methods',
     ],
   },
-  visit(call, ctx) {
-    if (!isRetryCall(call, ctx.model)) return;
-    const arg = allowedMethodsArg(call);
-    if (arg === 'absent' || arg === 'unknown') return;
-    if (retries(call, ctx.model) === 'no') return;
-    const set = methodSet(arg.node, ctx.model);
+  check(call, ctx) {
+    const retried = retriedMethods(call, ctx.model);
+    if (!retried) return;
+    const { arg, set } = retried;
     const bad = NON_IDEMPOTENT.filter((m) => set.literals.has(m));
     if (bad.length === 0) return;
     const list = bad.map((m) => `\`${m}\``).join(' and ');
@@ -60,6 +54,4 @@ const rule: Rule = {
       fix: dropMethodsFix(arg.node, bad.map((m) => set.nodes.get(m)).filter((n) => n !== undefined), bad),
     });
   },
-};
-
-export default rule;
+});

@@ -1,13 +1,9 @@
-import type { Rule } from '../../src/types.js';
-import { isRetryCall, retries, retryArg } from './_shared/retry.js';
+import { retries, retryArg, retryRule } from './_shared/retry.js';
 
-const rule: Rule = {
+export default retryRule({
   code: 'CL703',
   name: 'retry-without-backoff',
-  category: 'retry',
   severity: 'warning',
-  triggers: ['Retry'],
-  nodeTypes: ['call'],
   docs: {
     summary:
       'A urllib3 `Retry` that retries (`total` left at its default of 10, positive, or not a constant; or `total=None` with ' +
@@ -21,8 +17,7 @@ const rule: Rule = {
     good: 'from requests.adapters import Retry\n\nretry = Retry(total=5, backoff_factor=0.5, status_forcelist=[502, 503, 504])\n',
     references: ['https://urllib3.readthedocs.io/en/stable/reference/urllib3.util.html#urllib3.util.Retry'],
   },
-  visit(call, ctx) {
-    if (!isRetryCall(call, ctx.model)) return;
+  check(call, ctx) {
     if (retries(call, ctx.model) !== 'yes') return;
     const backoff = retryArg(call, 'backoff_factor');
     if (backoff === 'unknown') return;
@@ -40,6 +35,4 @@ const rule: Rule = {
         'a retry storm that keeps it down. Add `backoff_factor=0.5` (or more) for exponential waits between attempts.',
     });
   },
-};
-
-export default rule;
+});

@@ -3,6 +3,7 @@
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
 import { argumentOf } from '../../../src/lang/python/calls.js';
+import type { Rule, RuleContext } from '../../../src/types.js';
 
 /** urllib3's `Retry.DEFAULT_ALLOWED_METHODS` (1.26 and 2.x). */
 export const DEFAULT_METHODS = ['HEAD', 'GET', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'];
@@ -163,4 +164,38 @@ export function allowedMethodsArg(call: SyntaxNode): { node: SyntaxNode; keyword
   const mw = argumentOf(call, 'method_whitelist');
   if (mw.kind === 'present') return { node: mw.node, keyword: 'method_whitelist' };
   return mw.kind === 'unknown' ? 'unknown' : 'absent';
+}
+
+/**
+ * The methods a Retry call that may retry is told to retry: its `allowed_methods` argument and
+ * what that holds. Undefined when the argument is absent or hidden in `**kwargs`, or the policy
+ * never retries.
+ */
+export function retriedMethods(
+  call: SyntaxNode,
+  model: SemanticModel,
+): { arg: { node: SyntaxNode; keyword: string }; set: MethodSet } | undefined {
+  const arg = allowedMethodsArg(call);
+  if (arg === 'absent' || arg === 'unknown') return undefined;
+  if (retries(call, model) === 'no') return undefined;
+  return { arg, set: methodSet(arg.node, model) };
+}
+
+/** A retry rule (CL70x): category retry, run on calls in files that mention `Retry`, `check` called for urllib3 `Retry(...)` calls only. */
+export function retryRule(
+  spec: Pick<Rule, 'code' | 'name' | 'severity' | 'fixable' | 'docs'> & { check(call: SyntaxNode, ctx: RuleContext): void },
+): Rule {
+  return {
+    code: spec.code,
+    name: spec.name,
+    category: 'retry',
+    severity: spec.severity,
+    ...(spec.fixable ? { fixable: spec.fixable } : {}),
+    triggers: ['Retry'],
+    nodeTypes: ['call'],
+    docs: spec.docs,
+    visit(call, ctx) {
+      if (isRetryCall(call, ctx.model)) spec.check(call, ctx);
+    },
+  };
 }
