@@ -1,6 +1,7 @@
 // Checking parsed TOML values against what a key expects, with messages that name the key as the
 // user wrote it and the value they gave.
 import { TomlDate } from 'smol-toml';
+import { nearest } from '../util/suggest.js';
 import { isTable, type TomlTable, type TomlValue } from './toml.js';
 import { ConfigError } from './types.js';
 
@@ -114,28 +115,5 @@ export function closest(key: string, candidates: readonly string[]): string | un
   const norm = normalizeKey(key);
   const same = candidates.find((c) => normalizeKey(c) === norm);
   if (same) return same;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(key.toLowerCase(), c.toLowerCase());
-    if (d < bestD && d <= Math.max(2, Math.floor(c.length / 4))) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length];
+  return nearest(key, candidates, 1)[0];
 }

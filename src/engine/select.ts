@@ -1,6 +1,7 @@
 // Turns selectors from the CLI and config (codes, kebab-case names, code prefixes, category
 // names, ALL) into sets of rules.
 import { CATEGORIES, type Rule } from '../types.js';
+import { nearest } from '../util/suggest.js';
 
 export class SelectorError extends Error {
   constructor(readonly selector: string, readonly suggestions: string[]) {
@@ -71,25 +72,5 @@ function specificityOf(selector: string, hits: number): number {
 }
 
 function suggest(s: string, rules: readonly Rule[]): string[] {
-  const lower = s.toLowerCase();
-  const ranked = rules
-    .flatMap((r) => [r.code, r.name])
-    .map((c) => ({ c, d: distance(lower, c.toLowerCase()) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(x.c.length / 4)))
-    .sort((a, b) => a.d - b.d);
-  return ranked.slice(0, 2).map((x) => x.c);
-}
-
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
+  return nearest(s, rules.flatMap((r) => [r.code, r.name]), 2);
 }
