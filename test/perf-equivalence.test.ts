@@ -14,6 +14,7 @@ import { loadRules } from '../src/engine/registry.js';
 import { defaultOptions } from '../src/engine/run.js';
 import { DEFAULT_SETTINGS } from '../src/config/types.js';
 import { moduleLocation } from '../src/lang/python/module-name.js';
+import { REPO } from './support.js';
 
 /** Files with findings of several rules, files without, and files that do not decode or parse. */
 const SAMPLE = [
@@ -152,4 +153,27 @@ test('a warm cache answers every unchanged file without linting it', { skip }, a
   const ignoring = jobs.map((j, i) => (i === 0 ? { ...j, disabled: [rules[0].code] } : j));
   await lintWithCache(ignoring, rules, settings, { cache: true, root: dir, cacheDir, workers: 0, stats });
   assert.deepEqual(stats, { cached: jobs.length - 1, linted: 1 });
+});
+
+test('two runs sharing a cache at once leave a valid cache; `conn-lint clean` removes it', { skip }, async () => {
+  const project = path.join(dir, 'project');
+  mkdirSync(project, { recursive: true });
+  cpSync(path.join(dir, 'lib', 'poplib.py'), path.join(project, 'poplib.py'));
+  cpSync(path.join(dir, 'lib', 'ftplib.py'), path.join(project, 'ftplib.py'));
+  const once = (workers: number) => lint(['.'], { cwd: project, select: ['ALL'], cache: true, workers });
+  const [a, b] = await Promise.all([once(0), once(2)]);
+  assert.deepEqual(findings(a), findings(b));
+  const cacheDir = path.join(project, '.conn-lint-cache');
+  const files = readdirSync(cacheDir);
+  assert.ok(files.includes('CACHEDIR.TAG') && files.includes('.gitignore'));
+  const results = files.filter((f) => f.startsWith('results-'));
+  assert.equal(results.length, 1, `one cache file, no temporary files left: ${files.join(', ')}`);
+  JSON.parse(readFileSync(path.join(cacheDir, results[0]), 'utf8'));
+  assert.deepEqual(findings(await once(0)), findings(a), 'warm');
+
+  const bin = path.join(REPO, 'bin', 'conn-lint');
+  const r = spawnSync(process.execPath, [bin, 'clean'], { cwd: project, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /removed .*\.conn-lint-cache/);
+  assert.equal(existsSync(cacheDir), false);
 });
