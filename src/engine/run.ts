@@ -13,6 +13,7 @@ import type {
 import { firstSyntaxError, parsePython, type SyntaxNode, type Tree } from '../lang/python/tree.js';
 import { SemanticModel } from '../lang/python/model.js';
 import type { ModuleLocation } from '../lang/python/scopes.js';
+import { computeLineStarts, spanOf } from './positions.js';
 import { decodePython } from './source.js';
 import { fileSuppressions, isSuppressedAtLine } from './suppressions.js';
 
@@ -171,37 +172,6 @@ function toDiagnostic(rule: Rule, path: string, input: ReportInput, lineStarts: 
     d.related = input.related.map((r) => ({ ...spanOf(r.node.startIndex, r.node.endIndex, lineStarts), message: r.message }));
   }
   return d;
-}
-
-export function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
-
-/** 1-based line/column span of [start, end) offsets (UTF-16 code units). */
-export function spanOf(start: number, end: number, lineStarts: number[]) {
-  const a = position(start, lineStarts);
-  const b = position(end, lineStarts);
-  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-}
-
-function position(offset: number, lineStarts: number[]): { line: number; column: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../types.js';
 import { decodePython } from '../engine/source.js';
-import { computeLineStarts } from '../engine/run.js';
+import { computeLineStarts, positionOf } from '../engine/positions.js';
 
 /** The nearest directory at or above `dir` that holds a `.git` entry (a directory, or a file for worktrees). */
 export function gitRoot(dir: string, cache?: Map<string, string | null>): string | null {
@@ -104,15 +104,7 @@ export class SourceCache {
 
 /** 1-based line and column (UTF-16 code units) of an offset. */
 export function positionAt(file: SourceFile, offset: number): { line: number; column: number } {
-  const starts = file.lineStarts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
+  return positionOf(offset, file.lineStarts);
 }
 
 /** Whitespace-insensitive form of a line: runs of spaces/tabs collapse, ends are trimmed. */
