@@ -1,6 +1,7 @@
 // Reading and parsing a TOML config file into ConfigErrors users can act on.
 import { readFileSync } from 'node:fs';
 import { parse, TomlDate, TomlError } from 'smol-toml';
+import { describeIoError } from '../util/io-error.js';
 import { ConfigError } from './types.js';
 
 export type TomlValue = string | number | bigint | boolean | TomlDate | TomlValue[] | TomlTable;
@@ -28,7 +29,7 @@ export function readConfigText(file: string, display: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(display, undefined, `cannot read config file: ${reason(e)}`);
+    throw new ConfigError(display, undefined, `cannot read config file: ${describeIoError(e, 'no such file')}`);
   }
 }
 
@@ -47,19 +48,4 @@ export function pyprojectHasOurTable(text: string): boolean {
 
 export function isTable(v: unknown): v is TomlTable {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof TomlDate);
-}
-
-function reason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return (e as Error).message;
-  }
 }
