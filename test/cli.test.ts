@@ -149,11 +149,23 @@ test('broken config exits 2 naming the file and key', () => {
   assert.match(r.stderr, /select/);
 });
 
-test('an unreadable file is an error, not a crash', { skip: process.getuid?.() === 0 ? 'root can read any file' : false }, () => {
+test('an unreadable file is an error, not a crash', () => {
   const dir = tempProject({ 'secret.py': HAZARD, 'bad.py': HAZARD });
+  chmodSync(dir, 0o755);
+  chmodSync(path.join(dir, 'bad.py'), 0o644);
   chmodSync(path.join(dir, 'secret.py'), 0o000);
-  const out = JSON.parse(run(['--format', 'json', '--no-cache'], dir).stdout);
-  assert.ok(out.errors.some((e: { path: string; kind: string }) => e.path === 'secret.py' && e.kind === 'io'));
+  // Root reads any file: run as an unprivileged user then, so the permission check is real.
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const r = spawnSync(process.execPath, [BIN, '--format', 'json', '--no-cache'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', HOME: dir },
+    ...asUser,
+  });
+  assert.equal(r.status, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.ok(out.errors.some((e: { path: string; kind: string }) => e.path === 'secret.py' && e.kind === 'io'), r.stdout);
+  assert.deepEqual(out.diagnostics.map((d: { path: string }) => d.path), ['bad.py']);
 });
 
 test('--select takes one value, so paths after it are still paths', () => {
