@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { FileResult, GlobalSettings, Rule, RuleOptions } from '../types.js';
 import type { ModuleLocation } from '../lang/python/scopes.js';
 import { lintBytes } from './run.js';
+import { describeIoError } from '../util/io-error.js';
 
 /** What the main thread sends for one file (plain data: it crosses to worker threads). */
 export interface FileJob {
@@ -93,19 +94,4 @@ export function pickRules(all: readonly Rule[], codes: readonly string[]): Rule[
 
 function formatSize(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
-}
-
-function describeIoError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err?.code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return err?.message ?? String(e);
-  }
 }
