@@ -1,50 +1,19 @@
 // tree-sitter Python parsing: one parser per thread, reused for every file.
 import { createRequire } from 'node:module';
 import type ParserT from 'tree-sitter';
+import { mirror, type PyNode, type PyTree } from './js-tree.js';
 
 const require = createRequire(import.meta.url);
 
-export type SyntaxNode = ParserT.SyntaxNode;
-export type Tree = ParserT.Tree;
+// Rules and the model see a plain-JS mirror of the tree (js-tree.ts), not the native nodes.
+export type SyntaxNode = PyNode;
+export type Tree = PyTree;
 
 let parser: ParserT | undefined;
-
-const PARENTS = Symbol('conn-lint.parents');
-
-/**
- * tree-sitter nodes do not store their parent: `node.parent` re-descends from the root, so a walk
- * up the ancestors costs O(depth²) native calls, and the model and rules walk up a lot. Memoize
- * each node's parent per tree, keyed by the node's identity words (no native call needed).
- */
-function memoizeParent(Parser: typeof ParserT): void {
-  const proto = (Parser as unknown as { SyntaxNode: { prototype: object } }).SyntaxNode.prototype;
-  const original = Object.getOwnPropertyDescriptor(proto, 'parent');
-  if (!original?.get) return;
-  const get = original.get;
-  Object.defineProperty(proto, 'parent', {
-    configurable: true,
-    get(this: Record<number, number> & { tree: Record<symbol, Map<string, unknown>> }) {
-      const tree = this.tree;
-      let cache = tree[PARENTS];
-      if (!cache) {
-        cache = new Map();
-        Object.defineProperty(tree, PARENTS, { value: cache });
-      }
-      const key = `${this[0]}:${this[1]}`;
-      let p = cache.get(key);
-      if (p === undefined) {
-        p = get.call(this);
-        cache.set(key, p);
-      }
-      return p;
-    },
-  });
-}
 
 function getParser(): ParserT {
   if (!parser) {
     const Parser = require('tree-sitter') as typeof ParserT;
-    memoizeParent(Parser);
     const Python = require('tree-sitter-python');
     parser = new Parser();
     parser.setLanguage(Python);
@@ -54,8 +23,10 @@ function getParser(): ParserT {
 
 // The Node binding reads the source in chunks through a callback; a generous buffer size lets
 // large files parse in one call instead of many small ones.
+// The native tree is mirrored at once and then left to the garbage collector.
 export function parsePython(source: string): Tree {
-  return getParser().parse(source, undefined, { bufferSize: Math.max(64 * 1024, source.length + 1) });
+  const native = getParser().parse(source, undefined, { bufferSize: Math.max(64 * 1024, source.length + 1) });
+  return mirror(native, source);
 }
 
 /** First syntax error or missing node, as 1-based line/column, if any. */
