@@ -1,5 +1,6 @@
 // lint(paths, options) → results: what the CLI and the tests call. Resolves config and rules,
 // finds files, lints each one, and returns findings with paths relative to the cwd.
+import { describeIoError } from './util/io-error.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, FileError, FileResult, Rule } from './types.js';
@@ -149,19 +150,4 @@ export function displayPath(p: string, cwd: string): string {
 
 function formatSize(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
-}
-
-export function describeIoError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err?.code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return err?.message ?? String(e);
-  }
 }
