@@ -7,6 +7,7 @@
 // API that conn-lint uses, with tree-sitter's semantics (checked node for node against the native
 // tree on the CPython stdlib): offsets and columns in UTF-16 code units, rows counted at '\n',
 // `children` including anonymous tokens and comments, `parent` of the root null.
+import { positionOf } from '../../engine/positions.js';
 import type ParserT from 'tree-sitter';
 
 export interface Point {
@@ -271,14 +272,9 @@ export class PyTree {
       for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) starts.push(i + 1);
       this.lineStarts = starts;
     }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: offset - starts[lo] };
+    // Rows count '\n' only, as tree-sitter's do (a lone '\r' starts no row); the search is the engine's.
+    const at = positionOf(offset, starts);
+    return { row: at.line - 1, column: at.column - 1 };
   }
 }
 
