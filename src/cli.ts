@@ -141,6 +141,14 @@ export async function main(argv: string[]): Promise<number> {
         const progress = progressBar(process.stderr);
         options.onProgress = (done, total) => progress.update(done, total);
         const results = await lint((args.paths as string[] | undefined) ?? [], options).finally(() => progress.end());
+        const { parserBackend } = await import('./lang/python/tree.js');
+        const parser = parserBackend();
+        if (parser.backend === 'binding' && !process.env.CONN_LINT_PARSER) {
+          process.stderr.write(
+            `conn-lint: warning: the native parser (native/py_tree.c) is not built (${parser.reason}); linted with ` +
+              "tree-sitter's Node binding, several times slower. Rebuild it with `npm rebuild conn-lint` where a C compiler is available.\n",
+          );
+        }
         const writeBaselineFile = args['write-baseline'] as string | undefined;
         if (writeBaselineFile !== undefined && !diffMode) {
           const n = writeBaseline(writeBaselineFile, results.diagnostics, process.cwd());

@@ -253,7 +253,7 @@ export class PyCursor {
 
 export class PyTree {
   /** Every node in pre-order (the order of a TreeCursor walk). */
-  readonly nodes: PyNode[] = [];
+  nodes: PyNode[] = [];
   rootNode!: PyNode;
   private lineStarts: number[] | undefined;
 
@@ -345,5 +345,56 @@ export function mirror(native: ParserT.Tree, source: string): PyTree {
     }
   }
   if (root.preEnd === 0) root.preEnd = nodes.length;
+  return tree;
+}
+
+/** What native/py_tree.c knows of the language: names by numeric id. */
+export interface RowNames {
+  symbolName(id: number): string;
+  fieldName(id: number): string | undefined;
+}
+
+// Layout of a row of native/py_tree.c's parse() output.
+const ROW = 9;
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+const NO_PARENT = 0xffffffff;
+const SYMBOLS: string[] = [];
+const ROW_FIELDS: Array<string | undefined> = [];
+
+/** Builds the tree from the pre-order rows the native parser returns. */
+export function fromRows(rows: Uint32Array, source: string, names: RowNames): PyTree {
+  const tree = new PyTree(source);
+  const count = rows.length / ROW;
+  const nodes: PyNode[] = (tree.nodes = new Array<PyNode>(count));
+  for (let i = 0, r = 0; i < count; i++, r += ROW) {
+    const symbol = rows[r];
+    let type = SYMBOLS[symbol];
+    if (type === undefined) type = SYMBOLS[symbol] = names.symbolName(symbol);
+    const flags = rows[r + 6];
+    const node = new PyNode(tree, type, (flags & NAMED) !== 0, (flags & MISSING) !== 0, rows[r + 1], rows[r + 2]);
+    node.hasError = (flags & HAS_ERROR) !== 0;
+    node.pre = i;
+    node.preEnd = rows[r + 5];
+    const fieldId = rows[r + 3];
+    if (fieldId !== 0) {
+      let field = ROW_FIELDS[fieldId];
+      if (field === undefined) field = ROW_FIELDS[fieldId] = names.fieldName(fieldId);
+      node.field = field;
+    }
+    // Children arrays get their exact size: grown by push they would reserve 17 slots each.
+    const childCount = rows[r + 8];
+    if (childCount !== 0) node.children = new Array<PyNode>(childCount);
+    const parentRow = rows[r + 4];
+    if (parentRow !== NO_PARENT) {
+      const parent = nodes[parentRow];
+      node.parent = parent;
+      node.index = rows[r + 7];
+      parent.children[node.index] = node;
+    }
+    nodes[i] = node;
+  }
+  tree.rootNode = nodes[0];
   return tree;
 }
