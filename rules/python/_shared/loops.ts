@@ -112,12 +112,60 @@ export function iteratesServers(loop: SyntaxNode, model: SemanticModel): boolean
 const MAP_LIKE = new Set(['map', 'imap', 'imap_unordered', 'starmap', 'map_async', 'starmap_async']);
 /** Calls that run a function they are handed (`executor.submit(fetch, url)`). */
 const RUNNERS = new Set(['submit', 'run_in_executor', 'apply_async', 'to_thread', 'run_sync', 'start_soon', 'spawn']);
-const callsCache = new WeakMap<SemanticModel, SyntaxNode[]>();
 
-function allCalls(model: SemanticModel): SyntaxNode[] {
-  let calls = callsCache.get(model);
-  if (!calls) callsCache.set(model, (calls = model.root.descendantsOfType('call')));
-  return calls;
+/** A module's calls by the names that can make them run a function called `name` (see perItemCallers). */
+interface CallIndex {
+  /** By the last name of the callee: `fetch(...)`, `self.fetch(...)`. */
+  byCallee: Map<string, SyntaxNode[]>;
+  /** By the names of positional arguments: `pool.map(fetch, ...)`, `submit(self.fetch, ...)`. */
+  byArgument: Map<string, SyntaxNode[]>;
+}
+const indexCache = new WeakMap<SemanticModel, CallIndex>();
+
+function calleeName(target: SyntaxNode): string {
+  return target.type === 'attribute' ? target.childForFieldName('attribute')!.text : target.text;
+}
+
+function argumentName(arg: SyntaxNode): string | undefined {
+  if (arg.type === 'identifier') return arg.text;
+  if (arg.type === 'attribute') return arg.childForFieldName('attribute')!.text;
+  return undefined;
+}
+
+// Built once per module, so that asking for every helper of a module stays linear in its size
+// (scanning all calls per helper was quadratic: minutes for a module of thousands of functions).
+function callIndex(model: SemanticModel): CallIndex {
+  let index = indexCache.get(model);
+  if (index) return index;
+  index = { byCallee: new Map(), byArgument: new Map() };
+  const add = (map: Map<string, SyntaxNode[]>, key: string, call: SyntaxNode) => {
+    const list = map.get(key);
+    if (list) list.push(call);
+    else map.set(key, [call]);
+  };
+  for (const call of model.root.descendantsOfType('call')) {
+    const target = call.childForFieldName('function');
+    if (!target) continue;
+    add(index.byCallee, calleeName(target), call);
+    const names = new Set<string>();
+    for (const a of positionalArguments(call)) {
+      const n = argumentName(a);
+      if (n !== undefined) names.add(n);
+    }
+    for (const n of names) add(index.byArgument, n, call);
+  }
+  indexCache.set(model, index);
+  return index;
+}
+
+/** The calls that mention `name` as callee or positional argument, in source order. */
+function callsMentioning(name: string, model: SemanticModel): SyntaxNode[] {
+  const { byCallee, byArgument } = callIndex(model);
+  const a = byCallee.get(name) ?? [];
+  const b = byArgument.get(name) ?? [];
+  if (!b.length) return a;
+  if (!a.length) return b;
+  return [...new Set([...a, ...b])].sort((x, y) => x.pre - y.pre);
 }
 
 /**
@@ -139,10 +187,9 @@ export function perItemCallers(fn: SyntaxNode, model: SemanticModel, depth = 0):
     if (loop.type === 'while_statement' || (loop.type === 'for_statement' && loop.child(0)?.type === 'async')) return false;
     return !loopSource(loop, site, model).fixed && !iteratesServers(loop, model);
   };
-  for (const call of allCalls(model)) {
-    const target = call.childForFieldName('function');
-    if (!target) continue;
-    const last = target.type === 'attribute' ? target.childForFieldName('attribute')!.text : target.text;
+  for (const call of callsMentioning(name, model)) {
+    const target = call.childForFieldName('function')!;
+    const last = calleeName(target);
     if (last === name) {
       if (!refersToFn(target)) continue;
       if (inItemLoop(call)) out.push(call);
@@ -155,7 +202,7 @@ export function perItemCallers(fn: SyntaxNode, model: SemanticModel, depth = 0):
       continue;
     }
     const args = positionalArguments(call);
-    const ref = args.find((a) => (a.type === 'identifier' && a.text === name) || (a.type === 'attribute' && a.childForFieldName('attribute')!.text === name));
+    const ref = args.find((a) => argumentName(a) === name);
     if (!ref || !refersToFn(ref)) continue;
     if (MAP_LIKE.has(last)) {
       const iterable = args[args.indexOf(ref) + 1];

@@ -263,6 +263,14 @@ interface Cache {
   specs: Map<number, ResourceSpec | undefined>;
   lifetimes: Map<number, Lifetime | undefined>;
   classReleases: Map<string, boolean>;
+  /** Per class node id: the ids of the classes whose chain includes it (itself too). Built once. */
+  subclasses?: Map<number, number[]>;
+  /** Per class node id: its string contents, and whether it touches `__dict__` / `vars` / `setattr`. */
+  classMentions: Map<number, { strings: Set<string>; dynamic: boolean }>;
+  /** By attribute name: whether some access to it in the module may release it (attributeMayBeReleased). */
+  attributeReleases: Map<string, boolean>;
+  /** The module's attribute nodes by attribute name. Built once. */
+  attributesByName?: Map<string, SyntaxNode[]>;
 }
 
 const caches = new WeakMap<SemanticModel, Cache>();
@@ -270,7 +278,7 @@ const caches = new WeakMap<SemanticModel, Cache>();
 function cacheFor(model: SemanticModel): Cache {
   let c = caches.get(model);
   if (!c) {
-    c = { specs: new Map(), lifetimes: new Map(), classReleases: new Map() };
+    c = { specs: new Map(), lifetimes: new Map(), classReleases: new Map(), classMentions: new Map(), attributeReleases: new Map() };
     caches.set(model, c);
   }
   return c;
@@ -774,28 +782,79 @@ export function classMayReleaseAttribute(model: SemanticModel, cls: ClassInfo, a
   return v;
 }
 
+// Everything here is looked up in per-module indexes (built once, see Cache): scanning the module
+// per class and attribute made a module with hundreds of classes take minutes.
 function computeClassRelease(model: SemanticModel, cls: ClassInfo, attribute: string): boolean {
   if (hasForeignBase(model, cls, new Set())) return true;
+  const cache = cacheFor(model);
   const family = new Set<number>();
   for (const c of model.classChain(cls)) family.add(c.node.id);
-  for (const c of model.classes().values()) if (model.classChain(c).some((a) => a.node.id === cls.node.id)) family.add(c.node.id);
+  for (const id of subclassesOf(model, cache).get(cls.node.id) ?? []) family.add(id);
   for (const id of family) {
-    const c = [...model.classes().values()].find((x) => x.node.id === id)!;
-    for (const s of c.node.descendantsOfType('string_content')) if (s.text === attribute) return true;
-    for (const i of c.node.descendantsOfType('identifier')) if (i.text === '__dict__' || i.text === 'vars' || i.text === 'setattr') return true;
+    const m = classMentions(model.classes().get(id)!, cache);
+    if (m.dynamic || m.strings.has(attribute)) return true;
   }
+  return attributeMayBeReleased(model, cache, attribute);
+}
+
+/** True when some `<x>.<attribute>` in the module is neither a plain use nor a store: it may be closed there. */
+function attributeMayBeReleased(model: SemanticModel, cache: Cache, attribute: string): boolean {
+  let v = cache.attributeReleases.get(attribute);
+  if (v !== undefined) return v;
+  v = false;
   const spec: ResourceSpec = { creator: '', ...HTTP_SESSION };
-  for (const a of model.root.descendantsOfType('attribute')) {
-    if (a.childForFieldName('attribute')?.text !== attribute) continue;
+  for (const a of attributesNamed(model, cache, attribute)) {
     const p = a.parent;
     // A store into the attribute (`self.x = ...`, `self.x: T = ...`) is not a use of the old value.
     if (p?.type === 'assignment' && p.childForFieldName('left')?.id === a.id) continue;
     const fn = enclosingFunction(a) ?? model.root;
     const u = classify(model, a, spec, false, fn);
     if (u.kind === 'use' || u.kind === 'bind') continue;
-    return true;
+    v = true;
+    break;
   }
-  return false;
+  cache.attributeReleases.set(attribute, v);
+  return v;
+}
+
+function subclassesOf(model: SemanticModel, cache: Cache): Map<number, number[]> {
+  if (!cache.subclasses) {
+    const out = new Map<number, number[]>();
+    for (const c of model.classes().values()) {
+      for (const a of model.classChain(c)) {
+        const list = out.get(a.node.id);
+        if (list) list.push(c.node.id);
+        else out.set(a.node.id, [c.node.id]);
+      }
+    }
+    cache.subclasses = out;
+  }
+  return cache.subclasses;
+}
+
+function classMentions(cls: ClassInfo, cache: Cache): { strings: Set<string>; dynamic: boolean } {
+  let m = cache.classMentions.get(cls.node.id);
+  if (!m) {
+    const strings = new Set(cls.node.descendantsOfType('string_content').map((s) => s.text));
+    const dynamic = cls.node.descendantsOfType('identifier').some((i) => i.text === '__dict__' || i.text === 'vars' || i.text === 'setattr');
+    cache.classMentions.set(cls.node.id, (m = { strings, dynamic }));
+  }
+  return m;
+}
+
+function attributesNamed(model: SemanticModel, cache: Cache, name: string): readonly SyntaxNode[] {
+  if (!cache.attributesByName) {
+    const out = new Map<string, SyntaxNode[]>();
+    for (const a of model.root.descendantsOfType('attribute')) {
+      const attr = a.childForFieldName('attribute')?.text;
+      if (attr === undefined) continue;
+      const list = out.get(attr);
+      if (list) list.push(a);
+      else out.set(attr, [a]);
+    }
+    cache.attributesByName = out;
+  }
+  return cache.attributesByName.get(name) ?? [];
 }
 
 function hasForeignBase(model: SemanticModel, cls: ClassInfo, seen: Set<number>): boolean {
