@@ -10,12 +10,13 @@ import { applyBaseline, BaselineError, readBaseline, writeBaseline } from './rep
 import { formatErrors, summary } from './report/text.js';
 import { fixSummaryLine } from './fix/summary.js';
 import { progressBar } from './engine/progress.js';
+import { packageJson } from './package-root.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+const VERSION: string = packageJson().version;
 
 /** Thrown for bad usage: printed without a stack, exit 2. */
 class UsageError extends Error {}

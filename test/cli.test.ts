@@ -90,6 +90,13 @@ test('rule and rules sub-commands show the docs', () => {
   assert.match(table.stdout, /CL101\s+requests-without-timeout\s+timeout/);
 });
 
+test('the bundled CLI (bin/conn-lint) carries every rule of rules/python/', async () => {
+  const table = run(['rules'], tempProject({}));
+  const listed = [...table.stdout.matchAll(/^(CL\d{3})\s/gm)].map((m) => m[1]);
+  const { loadRules } = await import('../src/engine/registry.js');
+  assert.deepEqual(listed, (await loadRules()).map((r) => r.code));
+});
+
 test('bad input is reported under errors and never stops the run', () => {
   const big = Buffer.alloc(11 * 1024 * 1024, 0x23); // '#' * 11 MB: a comment over the size limit
   const dir = tempProject({

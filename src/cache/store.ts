@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { packageJson } from '../package-root.js';
 import type { Diagnostic, FileError, FileResult, GlobalSettings, RuleOptions } from '../types.js';
 
 /** Bump when the cache file layout or the meaning of an entry changes. */
@@ -251,13 +252,20 @@ function sortKeys<T extends object>(o: T): T {
 /** conn-lint's version, from its package.json. */
 export function connLintVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return packageJson().version;
   } catch {
     return '?';
   }
 }
 
 let fingerprint: string | undefined;
+let buildFiles: string[] | undefined;
+
+/** For the bundled CLI: fingerprint these files (the bundles) instead of dist/src and dist/rules. */
+export function useBuildFiles(files: string[]): void {
+  buildFiles = files;
+  fingerprint = undefined;
+}
 
 /**
  * The compiled engine and rules (names and contents) and the parser's versions: a rebuilt rule or
@@ -268,7 +276,8 @@ export function buildFingerprint(): string {
   if (fingerprint) return fingerprint;
   const h = createHash('sha256');
   const dist = fileURLToPath(new URL('../../', import.meta.url));
-  for (const sub of ['src', 'rules']) {
+  for (const f of buildFiles ?? []) h.update(`${path.basename(f)}\0`).update(readFileSync(f)).update('\0');
+  for (const sub of buildFiles ? [] : ['src', 'rules']) {
     const stack = [path.join(dist, sub)];
     while (stack.length) {
       const dir = stack.pop()!;

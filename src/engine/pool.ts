@@ -22,6 +22,14 @@ export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
 const BATCH_BYTES = 96 * 1024;
 const BATCH_FILES = 32;
 
+// The worker module piscina starts: worker.js beside this file, or the bundled worker (set by
+// the bundled CLI, scripts/bundle.mjs).
+let workerFile = new URL('./worker.js', import.meta.url).href;
+
+export function useWorkerFile(url: string): void {
+  workerFile = url;
+}
+
 /** How many worker threads a run of `totalBytes` of source gets (0 = main thread). */
 export function workerCount(requested: number | undefined, jobs: number, totalBytes: number): number {
   if (requested !== undefined) return Math.max(0, Math.min(Math.floor(requested), jobs));
@@ -67,7 +75,7 @@ export async function lintJobs(
 
   const { Piscina } = await import('piscina');
   const pool = new Piscina({
-    filename: new URL('./worker.js', import.meta.url).href,
+    filename: workerFile,
     minThreads: n,
     maxThreads: n,
     idleTimeout: 60_000,

@@ -9,6 +9,18 @@ const RULES_DIR = fileURLToPath(new URL('../../rules/python/', import.meta.url))
 
 let cached: Promise<Rule[]> | undefined;
 
+/**
+ * For the bundled CLI (scripts/bundle.mjs): the rules compiled into the bundle, used instead of
+ * reading dist/rules/python/. Must be called before the first loadRules().
+ */
+export function provideRules(modules: ReadonlyArray<{ file: string; rule: unknown }>): void {
+  const rules = modules.map(({ file, rule }) => {
+    if (!rule || typeof (rule as Rule).visit !== 'function') throw new Error(`rules/python/${file}: no default-exported rule`);
+    return rule as Rule;
+  });
+  cached = Promise.resolve(checked(rules));
+}
+
 /** All Python rules, sorted by code. Files and folders starting with `_` hold shared helpers. */
 export function loadRules(): Promise<Rule[]> {
   cached ??= (async () => {
@@ -22,15 +34,20 @@ export function loadRules(): Promise<Rule[]> {
       if (!rule || typeof rule.visit !== 'function') throw new Error(`rules/python/${f}: no default-exported rule`);
       rules.push(rule);
     }
-    rules.sort((a, b) => a.code.localeCompare(b.code));
-    const seen = new Map<string, string>();
-    for (const r of rules) {
-      for (const key of [r.code, r.name]) {
-        if (seen.has(key)) throw new Error(`duplicate rule code or name "${key}" (${seen.get(key)} and ${r.code})`);
-        seen.set(key, r.code);
-      }
-    }
-    return rules;
+    return checked(rules);
   })();
   return cached;
+}
+
+/** Sorted by code; codes and names unique. */
+function checked(rules: Rule[]): Rule[] {
+  rules.sort((a, b) => a.code.localeCompare(b.code));
+  const seen = new Map<string, string>();
+  for (const r of rules) {
+    for (const key of [r.code, r.name]) {
+      if (seen.has(key)) throw new Error(`duplicate rule code or name "${key}" (${seen.get(key)} and ${r.code})`);
+      seen.set(key, r.code);
+    }
+  }
+  return rules;
 }

@@ -1,5 +1,5 @@
 // The tool's identity as the machine-readable reports state it (SARIF tool.driver, JUnit suite name).
-import { readFileSync } from 'node:fs';
+import { packageJson as rootPackageJson } from '../package-root.js';
 
 interface PackageJson {
   name: string;
@@ -11,7 +11,7 @@ interface PackageJson {
 let pkg: PackageJson | undefined;
 
 function packageJson(): PackageJson {
-  pkg ??= JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as PackageJson;
+  pkg ??= rootPackageJson() as unknown as PackageJson;
   return pkg;
 }
 

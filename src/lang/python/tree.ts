@@ -1,5 +1,7 @@
 // tree-sitter Python parsing: one parser per thread, reused for every file.
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { packageRoot } from '../../package-root.js';
 import type ParserT from 'tree-sitter';
 import { fromRows, mirror, type PyNode, type PyTree, type RowNames } from './js-tree.js';
 
@@ -37,7 +39,7 @@ let forced: ParserBackend | undefined = process.env.CONN_LINT_PARSER === 'bindin
 function getAddon(): PyTreeAddon | null {
   if (addon === undefined) {
     try {
-      const loaded = require('../../../../build/Release/py_tree.node') as PyTreeAddon;
+      const loaded = require(path.join(packageRoot(), 'build', 'Release', 'py_tree.node')) as PyTreeAddon;
       loaded.setLanguage(require('tree-sitter-python').language);
       addon = loaded;
     } catch (e) {
