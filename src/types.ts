@@ -132,10 +132,12 @@ export interface Rule {
   /** How often a finding is a real hazard, as SARIF's `properties.precision` says it (default "high"). */
   precision?: 'very-high' | 'high' | 'medium' | 'low';
   /**
-   * Words whose presence in a file's text is necessary for a finding (module names, keywords).
-   * A file containing none of any enabled rule's triggers is not parsed. Empty = always run.
+   * Necessary conditions of a finding, checked on a file's text before it is parsed (see
+   * engine/prefilter.ts): words (module names, keywords), which also count when they occur in
+   * the file's dotted module name, or patterns (`/async\s+def/`). The rule runs on a file only
+   * when one of them is there; a file no enabled rule triggers on is not parsed. Empty = always.
    */
-  triggers: string[];
+  triggers: ReadonlyArray<string | RegExp>;
   /** Node types the rule wants to visit ('call', 'module', ...). */
   nodeTypes: string[];
   options?: Record<string, RuleOption>;

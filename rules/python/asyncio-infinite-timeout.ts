@@ -71,7 +71,9 @@ const rule: Rule = {
   category: 'timeout',
   severity: 'warning',
   fixable: 'unsafe',
-  triggers: ['wait_for', 'timeout'],
+  // The calls it checks are reached through imports naming their module (or, inside asyncio,
+  // through relative imports, which the module name covers).
+  triggers: ['asyncio', 'async_timeout'],
   nodeTypes: ['call'],
   docs: {
     summary:

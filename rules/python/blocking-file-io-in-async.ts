@@ -2,7 +2,7 @@ import type { Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../src/lang/python/model.js';
 import { toThreadFix } from './_shared/fix-async.js';
-import { loopCall, registerBlockingCalls } from './_shared/blocking.js';
+import { ASYNC_DEF, loopCall, registerBlockingCalls } from './_shared/blocking.js';
 
 const OPENERS = new Set(['open', 'io.open', 'codecs.open']);
 const PATH_IO = new Set(['open', 'read_text', 'read_bytes', 'write_text', 'write_bytes']);
@@ -58,7 +58,7 @@ const rule: Rule = {
   name: 'blocking-file-io-in-async',
   category: 'sync-in-async',
   severity: 'warning',
-  triggers: ['async'],
+  triggers: [ASYNC_DEF],
   fixable: 'unsafe',
   nodeTypes: ['call'],
   docs: {

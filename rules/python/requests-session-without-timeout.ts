@@ -16,7 +16,9 @@ const rule: Rule = {
   category: 'timeout',
   severity: 'error',
   fixable: 'safe',
-  triggers: ['Session', 'session'],
+  // A session is known as one from `requests.Session()` / `requests.session()` or an annotation,
+  // all reached through an import naming `requests` (inside requests, its module name).
+  triggers: ['requests'],
   nodeTypes: ['call'],
   docs: {
     summary:

@@ -9,8 +9,8 @@ const rule: Rule = {
   category: 'bounded-pool',
   severity: 'warning',
   // asyncio's collectors are reached through an import naming `asyncio`, or from inside the asyncio
-  // package through its `tasks` module.
-  triggers: ['asyncio', 'tasks'],
+  // package through relative imports (its module name names it).
+  triggers: ['asyncio'],
   fixable: 'display-only',
   nodeTypes: ['call'],
   docs: {

@@ -16,6 +16,7 @@ import type { ModuleLocation } from '../lang/python/scopes.js';
 import { computeLineStarts, spanOf } from './positions.js';
 import { decodePython } from './source.js';
 import { fileSuppressions, isSuppressedAtLine } from './suppressions.js';
+import { rulesTriggeredBy } from './prefilter.js';
 
 export interface FileLintOptions {
   rules: readonly Rule[];
@@ -40,26 +41,6 @@ export function rulesForFile(path: string, opts: FileLintOptions): Rule[] {
   return opts.rules.filter((r) => !opts.disabled?.has(r.code) && (!r.appliesTo || r.appliesTo(path)));
 }
 
-/** True when no applicable rule's trigger words occur in the text (so parsing can be skipped). */
-export function prefilterRejects(text: string, rules: readonly Rule[]): boolean {
-  for (const r of rules) {
-    if (r.triggers.length === 0) return false;
-    for (const t of r.triggers) if (text.includes(t)) return false;
-  }
-  return true;
-}
-
-/** The rules that can report on this text: those without triggers, or with one of theirs in it. */
-export function rulesTriggeredBy(text: string, rules: readonly Rule[]): Rule[] {
-  const found = new Map<string, boolean>();
-  const has = (t: string) => {
-    let v = found.get(t);
-    if (v === undefined) found.set(t, (v = text.includes(t)));
-    return v;
-  };
-  return rules.filter((r) => r.triggers.length === 0 || r.triggers.some(has));
-}
-
 export function lintText(path: string, text: string, opts: FileLintOptions): FileResult {
   const errors: FileError[] = [];
   let rules = rulesForFile(path, opts);
@@ -67,7 +48,7 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
   if (fileNoqa === null) return { path, diagnostics: [], errors };
   if (fileNoqa) rules = rules.filter((r) => !fileNoqa.has(r.code));
   // Per rule: a file with `requests` but no `async` is parsed, but the async rules skip it.
-  if (opts.prefilter !== false) rules = rulesTriggeredBy(text, rules);
+  if (opts.prefilter !== false) rules = rulesTriggeredBy(text, rules, opts.rules, opts.location?.moduleName);
   if (rules.length === 0) return { path, diagnostics: [], errors };
 
   let tree: Tree;

@@ -6,6 +6,9 @@ import { enclosingFunction, isAsyncFunction } from '../../../src/lang/python/con
 import { argumentOf, type ArgumentLookup } from '../../../src/lang/python/calls.js';
 import type { Rule, RuleContext } from '../../../src/types.js';
 
+/** `async def`, the only place the sync-in-async rules look at. */
+export const ASYNC_DEF = /\basync[\s\\]+def\b/;
+
 export interface LoopCall {
   /** The `async def` whose body runs the call. */
   fn: SyntaxNode;
@@ -209,7 +212,9 @@ export function syncInAsyncRule(
     category: 'sync-in-async',
     severity: spec.severity,
     ...(spec.fixable ? { fixable: spec.fixable } : {}),
-    triggers: ['async'],
+    // Only code inside `async def` is checked; Python allows any whitespace (or a line
+    // continuation) between the two keywords.
+    triggers: [ASYNC_DEF],
     nodeTypes: ['call'],
     docs: spec.docs,
     visit(call, ctx) {

@@ -1,18 +1,14 @@
 // Shared by the resource-close rules (CL4xx): the trigger words and how a resource is named in
 // messages. The analysis itself lives in src/lang/python/lifetime.ts.
-import { withArticle, type Lifetime } from '../../../src/lang/python/lifetime.js';
+import { RESOURCE_MODULES, withArticle, type Lifetime } from '../../../src/lang/python/lifetime.js';
 
 /**
- * Words one of which a file must contain for any resource to be recognised. A creator is reached
- * through an import that spells its module (`requests`, `sqlite3`, `socket`, ...), an annotation
- * or base class that does, or, inside the library itself, a relative import that spells the
- * class (`Session`, `Client`, `Executor`, ...). Broad words such as `connect` or `stream` are
- * not needed: the module name is always there too.
+ * Words one of which a file must contain for any resource to be recognised: the top-level modules
+ * of the creators (`requests`, `sqlite3`, `socket`, `concurrent`, ...). A creator is reached
+ * through an import, annotation or base class that spells its module, or, inside the library
+ * itself, through a relative import, where the file's module name spells it.
  */
-export const RESOURCE_TRIGGERS = [
-  'requests', 'httpx', 'aiohttp', 'Session', 'Client', 'Connector', 'Executor', 'socket', 'PoolManager', 'ProxyManager',
-  'sqlalchemy', 'sessionmaker', 'asyncpg', 'psycopg', 'sqlite3', 'urllib3',
-];
+export const RESOURCE_TRIGGERS: string[] = RESOURCE_MODULES;
 
 /** `` `session` (a requests.Session) `` or `` a requests.Session `` for an unnamed one. */
 export function describe(lt: Lifetime): string {

@@ -106,6 +106,9 @@ const STREAM_CALLS = new Set(
 const STREAM_SPEC: SpecData = { label: 'streamed requests.Response', family: 'streamed-response', release: 'close', ...SYNC };
 
 const CREATOR_NAMES = new Set(Object.keys(CREATORS));
+
+/** The top-level modules every resource comes from (the resource-close rules' triggers). */
+export const RESOURCE_MODULES: string[] = [...new Set([...CREATOR_NAMES, ...STREAM_CALLS].map((n) => n.split('.')[0]))].sort();
 const UNBOUND_SESSIONS = new Set(['sqlalchemy.orm.Session', 'sqlalchemy.ext.asyncio.AsyncSession']);
 
 /** Every method that releases some resource (a lenient set: a release is never a leak). */

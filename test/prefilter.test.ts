@@ -1,0 +1,60 @@
+// The trigger-word prefilter (src/engine/prefilter.ts): one scan must find exactly what one
+// `includes` per word finds, including words inside other words, and patterns and module names
+// must count.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WordScanner, rulesTriggeredBy } from '../src/engine/prefilter.js';
+import type { Rule } from '../src/types.js';
+import { rules as allRules } from './support.js';
+
+const rule = (code: string, triggers: Rule['triggers']): Rule =>
+  ({ code, name: code, triggers, nodeTypes: [], visit() {} }) as unknown as Rule;
+
+test('the scanner finds every word that occurs, overlapping or nested ones too', () => {
+  const words = ['Session', 'ClientSession', 'async', 'asyncio', 'io', 'cio', 'requests', 'Pool', 'QueuePool', 'x.y'];
+  const s = new WordScanner(words);
+  const texts = [
+    '',
+    'import asyncio',
+    's = aiohttp.ClientSession()',
+    'QueuePool and Session',
+    'nothing here',
+    'asyncio' + ' '.repeat(10) + 'requests',
+    'x.y but not xzy',
+    'xzy only',
+    'ClientSessionPool',
+  ];
+  for (const text of texts) {
+    const expected = new Set(words.filter((w) => text.includes(w)));
+    assert.deepEqual(s.find(text), expected, JSON.stringify(text));
+  }
+});
+
+test('the scanner agrees with includes() for the real rules on a mixed text', async () => {
+  const words = [...new Set((await allRules()).flatMap((r) => r.triggers.filter((t): t is string => typeof t === 'string')))];
+  const text = words.map((w, i) => (i % 3 === 0 ? w.toUpperCase() : i % 3 === 1 ? `_${w}_` : w.slice(1))).join('\n');
+  assert.deepEqual(new WordScanner(words).find(text), new Set(words.filter((w) => text.includes(w))));
+});
+
+test('rules run where a word, a pattern or the module name triggers them', () => {
+  const r1 = rule('A', ['requests']);
+  const r2 = rule('B', [/\basync[\s\\]+def\b/]);
+  const r3 = rule('C', []);
+  const r4 = rule('D', ['asyncio']);
+  const all = [r1, r2, r3, r4];
+  const codes = (text: string, moduleName?: string) => rulesTriggeredBy(text, all, all, moduleName).map((r) => r.code);
+  assert.deepEqual(codes('x = 1'), ['C']);
+  assert.deepEqual(codes('import requests'), ['A', 'C']);
+  assert.deepEqual(codes('async  def f(): pass'), ['B', 'C']);
+  assert.deepEqual(codes('async \\\n def f(): pass'), ['B', 'C']);
+  assert.deepEqual(codes('import asynchat  # async is a word here, not a coroutine'), ['C']);
+  // Inside the asyncio package, `from .tasks import gather` never spells `asyncio`.
+  assert.deepEqual(codes('from .tasks import gather', 'asyncio.base_events'), ['C', 'D']);
+  // Only the candidates are filtered; the scan covers the whole enabled set.
+  assert.deepEqual(rulesTriggeredBy('import requests', [r1], all).map((r) => r.code), ['A']);
+});
+
+test('a /g pattern trigger gives the same answer on every file', () => {
+  const r = rule('G', [/requests/g]);
+  for (let i = 0; i < 3; i++) assert.equal(rulesTriggeredBy('import requests', [r]).length, 1);
+});
