@@ -105,22 +105,14 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
     }
   };
 
-  const cursor = tree.walk();
-  for (;;) {
-    const wanted = byType.get(cursor.nodeType);
+  // One pass over the nodes in pre-order (the order of a cursor walk); only the nodes some rule
+  // asked for become node objects.
+  for (let i = 0; i < tree.count; i++) {
+    const wanted = byType.get(tree.typeAt(i));
     if (wanted) {
-      const node = cursor.currentNode;
+      const node = tree.node(i);
       for (const rule of wanted) run(rule, node);
     }
-    if (cursor.gotoFirstChild()) continue;
-    let done = false;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-        done = true;
-        break;
-      }
-    }
-    if (done) break;
   }
 
   const lines = text.split(/\r\n|\r|\n/);

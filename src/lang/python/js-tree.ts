@@ -1,12 +1,14 @@
-// A plain-JS mirror of a tree-sitter tree, built in one TreeCursor walk right after parsing.
+// A plain-JS view of a tree-sitter tree, answering the part of the SyntaxNode API that conn-lint
+// uses with tree-sitter's semantics (checked node for node against the Node binding's native
+// tree: test/parser-backends.test.ts): offsets and columns in UTF-16 code units, rows counted at
+// '\n', `children` including anonymous tokens and comments, `parent` of the root null.
 //
-// Why: every property of the Node binding's SyntaxNode (`type`, `parent`, `childForFieldName`,
-// `id`, ...) is a native call that marshals the node through a transfer buffer; the model and the
-// rules ask millions of them, and on the stdlib that cost several times the parse itself. The
-// mirror answers the same questions from JS objects. It implements the part of the SyntaxNode
-// API that conn-lint uses, with tree-sitter's semantics (checked node for node against the native
-// tree on the CPython stdlib): offsets and columns in UTF-16 code units, rows counted at '\n',
-// `children` including anonymous tokens and comments, `parent` of the root null.
+// Why not the binding's own SyntaxNode: each of its properties is a native call, and the model
+// and rules ask millions of them. Why rows: the tree arrives as one Uint32Array (native/py_tree.c,
+// or mirror() below from the binding's cursor), nine numbers per node in pre-order, and each
+// node object is only (tree, row): its type, range, parent and children are read from the rows
+// when asked. A tree of objects with all of that copied in was 3x the memory, and copying it
+// through V8's young generation was a fifth of a run's time.
 import { positionOf } from '../../engine/positions.js';
 import type ParserT from 'tree-sitter';
 
@@ -15,34 +17,118 @@ export interface Point {
   column: number;
 }
 
+/** What the parser knows of the language: names by numeric id. */
+export interface RowNames {
+  symbolName(id: number): string;
+  fieldName(id: number): string | undefined;
+}
+
+// Layout of a row: symbol, start, end (UTF-16 code units), field id (0: none), parent row
+// (NO_PARENT: root), end of the subtree (row after its last descendant), flags, index among the
+// parent's children, number of children.
+export const ROW = 9;
+const SYMBOL = 0;
+const START = 1;
+const END = 2;
+const FIELD = 3;
+const PARENT = 4;
+const SUBTREE_END = 5;
+const FLAGS = 6;
+const INDEX = 7;
+const CHILD_COUNT = 8;
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+const NO_PARENT = 0xffffffff;
+
+// Names by id, for the one language parsed (Python); filled as ids are first seen.
+const SYMBOLS: string[] = [];
+const FIELDS: Array<string | undefined> = [];
+
 const NO_CHILDREN: readonly PyNode[] = Object.freeze([]);
 
-// Unique across every tree of the process (models key caches by id, and string annotations are
-// parsed into trees of their own).
+// Ids are unique across every tree of the process (models key caches by id, and string
+// annotations are parsed into trees of their own): each tree takes a block of them.
 let nextId = 1;
 
 export class PyNode {
-  readonly id = nextId++;
-  parent: PyNode | null = null;
-  /** Name of the field this node fills in its parent, if any. */
-  field: string | undefined = undefined;
-  /** Index in the parent's `children`. */
-  index = 0;
-  children: PyNode[] = NO_CHILDREN as PyNode[];
-  hasError = false;
-  /** Position in the tree's pre-order list; the subtree is nodes[pre, preEnd). */
-  pre = 0;
-  preEnd = 0;
+  private kids: PyNode[] | undefined = undefined;
   private named: PyNode[] | undefined = undefined;
 
+  /** `pre`: the node's row, its position in pre-order; its subtree is rows [pre, preEnd). */
   constructor(
     readonly tree: PyTree,
-    readonly type: string,
-    readonly isNamed: boolean,
-    readonly isMissing: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    readonly pre: number,
   ) {}
+
+  get id(): number {
+    return this.tree.idBase + this.pre;
+  }
+
+  get type(): string {
+    return this.tree.typeAt(this.pre);
+  }
+
+  get startIndex(): number {
+    return this.tree.rows[this.pre * ROW + START];
+  }
+
+  get endIndex(): number {
+    return this.tree.rows[this.pre * ROW + END];
+  }
+
+  get isNamed(): boolean {
+    return (this.tree.rows[this.pre * ROW + FLAGS] & NAMED) !== 0;
+  }
+
+  get isMissing(): boolean {
+    return (this.tree.rows[this.pre * ROW + FLAGS] & MISSING) !== 0;
+  }
+
+  get hasError(): boolean {
+    return (this.tree.rows[this.pre * ROW + FLAGS] & HAS_ERROR) !== 0;
+  }
+
+  /** Name of the field this node fills in its parent, if any. */
+  get field(): string | undefined {
+    const id = this.tree.rows[this.pre * ROW + FIELD];
+    return id === 0 ? undefined : this.tree.fieldNameOf(id);
+  }
+
+  get parent(): PyNode | null {
+    const p = this.tree.rows[this.pre * ROW + PARENT];
+    return p === NO_PARENT ? null : this.tree.node(p);
+  }
+
+  /** Index in the parent's `children`. */
+  get index(): number {
+    return this.tree.rows[this.pre * ROW + INDEX];
+  }
+
+  /** The row after the last of this node's descendants. */
+  get preEnd(): number {
+    return this.tree.rows[this.pre * ROW + SUBTREE_END];
+  }
+
+  get children(): PyNode[] {
+    let kids = this.kids;
+    if (kids === undefined) {
+      const rows = this.tree.rows;
+      const n = rows[this.pre * ROW + CHILD_COUNT];
+      if (n === 0) kids = NO_CHILDREN as PyNode[];
+      else {
+        kids = new Array<PyNode>(n);
+        // The first child is the next row; each next sibling starts where the previous subtree ends.
+        for (let k = 0, c = this.pre + 1; k < n; k++, c = rows[c * ROW + SUBTREE_END]) kids[k] = this.tree.node(c);
+      }
+      this.kids = kids;
+    }
+    return kids;
+  }
+
+  get childCount(): number {
+    return this.tree.rows[this.pre * ROW + CHILD_COUNT];
+  }
 
   get text(): string {
     return this.tree.source.substring(this.startIndex, this.endIndex);
@@ -59,14 +145,12 @@ export class PyNode {
   get namedChildren(): PyNode[] {
     let named = this.named;
     if (!named) {
-      named = this.children.length === 0 ? (NO_CHILDREN as PyNode[]) : this.children.filter((c) => c.isNamed);
+      const kids = this.children;
+      // Most nodes with children have only named ones: share the array then.
+      named = kids.every((c) => c.isNamed) ? kids : kids.filter((c) => c.isNamed);
       this.named = named;
     }
     return named;
-  }
-
-  get childCount(): number {
-    return this.children.length;
   }
 
   get namedChildCount(): number {
@@ -136,8 +220,14 @@ export class PyNode {
 
   /** The first child filling field `name`, or null. */
   childForFieldName(name: string): PyNode | null {
-    const children = this.children;
-    for (let i = 0; i < children.length; i++) if (children[i].field === name) return children[i];
+    const tree = this.tree;
+    const rows = tree.rows;
+    const n = rows[this.pre * ROW + CHILD_COUNT];
+    // Straight from the rows: most calls are on nodes whose children were never listed.
+    for (let k = 0, c = this.pre + 1; k < n; k++, c = rows[c * ROW + SUBTREE_END]) {
+      const f = rows[c * ROW + FIELD];
+      if (f !== 0 && tree.fieldNameOf(f) === name) return tree.node(c);
+    }
     return null;
   }
 
@@ -150,17 +240,18 @@ export class PyNode {
    * node ending at point (0, 0) is skipped (its subtree ends there too).
    */
   descendantsOfType(types: string | readonly string[]): PyNode[] {
-    const nodes = this.tree.nodes;
+    const tree = this.tree;
+    const rows = tree.rows;
     const out: PyNode[] = [];
+    const end = this.preEnd;
+    // Only matching rows become node objects.
     if (typeof types === 'string') {
-      for (let i = this.pre; i < this.preEnd; i++) {
-        const n = nodes[i];
-        if (n.type === types && n.endIndex > 0) out.push(n);
+      for (let i = this.pre; i < end; i++) {
+        if (tree.typeAt(i) === types && rows[i * ROW + END] > 0) out.push(tree.node(i));
       }
     } else {
-      for (let i = this.pre; i < this.preEnd; i++) {
-        const n = nodes[i];
-        if (n.endIndex > 0 && types.includes(n.type)) out.push(n);
+      for (let i = this.pre; i < end; i++) {
+        if (rows[i * ROW + END] > 0 && types.includes(tree.typeAt(i))) out.push(tree.node(i));
       }
     }
     return out;
@@ -252,12 +343,54 @@ export class PyCursor {
 }
 
 export class PyTree {
-  /** Every node in pre-order (the order of a TreeCursor walk). */
-  nodes: PyNode[] = [];
-  rootNode!: PyNode;
+  readonly idBase: number;
+  /** Number of nodes. */
+  readonly count: number;
+  private readonly objects: Array<PyNode | undefined>;
   private lineStarts: number[] | undefined;
 
-  constructor(readonly source: string) {}
+  constructor(
+    readonly source: string,
+    readonly rows: Uint32Array,
+    private readonly names: RowNames,
+  ) {
+    this.count = rows.length / ROW;
+    this.objects = new Array<PyNode | undefined>(this.count);
+    this.idBase = nextId;
+    nextId += this.count;
+  }
+
+  /** The node of row `i` (one object per node, made when first asked for). */
+  node(i: number): PyNode {
+    let n = this.objects[i];
+    if (n === undefined) this.objects[i] = n = new PyNode(this, i);
+    return n;
+  }
+
+  get rootNode(): PyNode {
+    return this.node(0);
+  }
+
+  /** Every node in pre-order (the order of a TreeCursor walk); makes them all. */
+  get nodes(): PyNode[] {
+    const out = new Array<PyNode>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.node(i);
+    return out;
+  }
+
+  /** The type of row `i`, without making its node. */
+  typeAt(i: number): string {
+    const id = this.rows[i * ROW + SYMBOL];
+    let type = SYMBOLS[id];
+    if (type === undefined) type = SYMBOLS[id] = this.names.symbolName(id);
+    return type;
+  }
+
+  fieldNameOf(id: number): string | undefined {
+    let name = FIELDS[id];
+    if (name === undefined) name = FIELDS[id] = this.names.fieldName(id);
+    return name;
+  }
 
   walk(): PyCursor {
     return new PyCursor(this.rootNode);
@@ -278,123 +411,66 @@ export class PyTree {
   }
 }
 
-// Per symbol id of the one language parsed (Python).
-const KINDS = new Map<number, { type: string; isNamed: boolean }>();
-const FIELDS: Array<string | undefined> = [];
+/** The tree native/py_tree.c's parse() returned, as rows. */
+export function fromRows(rows: Uint32Array, source: string, names: RowNames): PyTree {
+  return new PyTree(source, rows, names);
+}
 
-/** Mirrors a native tree in one cursor walk. */
+/** Rows from a tree of tree-sitter's Node binding, in one cursor walk (the fallback parser). */
 export function mirror(native: ParserT.Tree, source: string): PyTree {
-  const tree = new PyTree(source);
-  const nodes = tree.nodes;
   const cursor = native.walk();
-  // Only a tree with an error can hold missing nodes: skip that native call otherwise.
-  const mayMiss = native.rootNode.hasError;
-  // Type name, named-ness (both per symbol, alias included) and field names are cached by their
-  // numeric ids: a number crosses the native boundary cheaper than a fresh string.
-  const make = (): PyNode => {
+  // Only a tree with an error can hold missing nodes: skip those native calls otherwise.
+  const mayErr = native.rootNode.hasError;
+  let rows = new Uint32Array(ROW * 1024);
+  let n = 0;
+  const push = (parent: number): number => {
+    if ((n + 1) * ROW > rows.length) {
+      const bigger = new Uint32Array(rows.length * 2);
+      bigger.set(rows);
+      rows = bigger;
+    }
+    const r = n * ROW;
+    // Names are recorded as ids are first seen: a number crosses the native boundary cheaper
+    // than a fresh string.
     const typeId = cursor.nodeTypeId;
-    let kind = KINDS.get(typeId);
-    if (kind === undefined) KINDS.set(typeId, (kind = { type: cursor.nodeType, isNamed: cursor.nodeIsNamed }));
-    const node = new PyNode(tree, kind.type, kind.isNamed, mayMiss && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex);
+    if (SYMBOLS[typeId] === undefined) SYMBOLS[typeId] = cursor.nodeType;
+    const fieldId = parent === NO_PARENT ? 0 : cursor.currentFieldId;
+    if (fieldId && FIELDS[fieldId] === undefined) FIELDS[fieldId] = cursor.currentFieldName;
+    rows[r + SYMBOL] = typeId;
+    rows[r + START] = cursor.startIndex;
+    rows[r + END] = cursor.endIndex;
+    rows[r + FIELD] = fieldId;
+    rows[r + PARENT] = parent;
     // A missing token can be a hidden node (`_newline`) the cursor never visits, so a tree with
     // errors takes `hasError` from the native nodes; in others it is false everywhere.
-    if (mayMiss) node.hasError = cursor.currentNode.hasError;
-    return node;
+    let flags = cursor.nodeIsNamed ? NAMED : 0;
+    if (mayErr) {
+      if (cursor.nodeIsMissing) flags |= MISSING;
+      if (cursor.currentNode.hasError) flags |= HAS_ERROR;
+    }
+    rows[r + FLAGS] = flags;
+    rows[r + CHILD_COUNT] = 0;
+    if (parent !== NO_PARENT) rows[r + INDEX] = rows[parent * ROW + CHILD_COUNT]++;
+    return n++;
   };
-  const fieldName = (): string | undefined => {
-    const id = cursor.currentFieldId;
-    if (!id) return undefined;
-    let name = FIELDS[id];
-    if (name === undefined) name = FIELDS[id] = cursor.currentFieldName;
-    return name;
-  };
-
-  const root = make();
-  root.pre = 0;
-  nodes.push(root);
-  tree.rootNode = root;
-  let parent = root;
-  let depth = 0;
+  const stack: number[] = [push(NO_PARENT)];
   if (cursor.gotoFirstChild()) {
-    depth = 1;
-    parent.children = [];
     for (;;) {
-      const node = make();
-      node.parent = parent;
-      node.field = fieldName();
-      node.index = parent.children.length;
-      node.pre = nodes.length;
-      parent.children.push(node);
-      nodes.push(node);
+      const row = push(stack[stack.length - 1]);
       if (cursor.gotoFirstChild()) {
-        node.children = [];
-        parent = node;
-        depth++;
+        stack.push(row);
         continue;
       }
-      node.preEnd = nodes.length;
+      rows[row * ROW + SUBTREE_END] = n;
       // Close the finished ancestors until one has a next sibling.
-      while (!cursor.gotoNextSibling()) {
+      while (stack.length && !cursor.gotoNextSibling()) {
         cursor.gotoParent();
-        depth--;
-        parent.preEnd = nodes.length;
-        if (depth === 0) break;
-        parent = parent.parent!;
+        rows[stack.pop()! * ROW + SUBTREE_END] = n;
       }
-      if (depth === 0) break;
+      if (!stack.length) break;
     }
   }
-  if (root.preEnd === 0) root.preEnd = nodes.length;
-  return tree;
-}
-
-/** What native/py_tree.c knows of the language: names by numeric id. */
-export interface RowNames {
-  symbolName(id: number): string;
-  fieldName(id: number): string | undefined;
-}
-
-// Layout of a row of native/py_tree.c's parse() output.
-const ROW = 9;
-const NAMED = 1;
-const MISSING = 2;
-const HAS_ERROR = 4;
-const NO_PARENT = 0xffffffff;
-const SYMBOLS: string[] = [];
-const ROW_FIELDS: Array<string | undefined> = [];
-
-/** Builds the tree from the pre-order rows the native parser returns. */
-export function fromRows(rows: Uint32Array, source: string, names: RowNames): PyTree {
-  const tree = new PyTree(source);
-  const count = rows.length / ROW;
-  const nodes: PyNode[] = (tree.nodes = new Array<PyNode>(count));
-  for (let i = 0, r = 0; i < count; i++, r += ROW) {
-    const symbol = rows[r];
-    let type = SYMBOLS[symbol];
-    if (type === undefined) type = SYMBOLS[symbol] = names.symbolName(symbol);
-    const flags = rows[r + 6];
-    const node = new PyNode(tree, type, (flags & NAMED) !== 0, (flags & MISSING) !== 0, rows[r + 1], rows[r + 2]);
-    node.hasError = (flags & HAS_ERROR) !== 0;
-    node.pre = i;
-    node.preEnd = rows[r + 5];
-    const fieldId = rows[r + 3];
-    if (fieldId !== 0) {
-      let field = ROW_FIELDS[fieldId];
-      if (field === undefined) field = ROW_FIELDS[fieldId] = names.fieldName(fieldId);
-      node.field = field;
-    }
-    // Children arrays get their exact size: grown by push they would reserve 17 slots each.
-    const childCount = rows[r + 8];
-    if (childCount !== 0) node.children = new Array<PyNode>(childCount);
-    const parentRow = rows[r + 4];
-    if (parentRow !== NO_PARENT) {
-      const parent = nodes[parentRow];
-      node.parent = parent;
-      node.index = rows[r + 7];
-      parent.children[node.index] = node;
-    }
-    nodes[i] = node;
-  }
-  tree.rootNode = nodes[0];
-  return tree;
+  rows[SUBTREE_END] = n;
+  const names: RowNames = { symbolName: (id) => SYMBOLS[id] ?? '?', fieldName: (id) => FIELDS[id] };
+  return new PyTree(source, rows.slice(0, n * ROW), names);
 }
