@@ -2,10 +2,12 @@
 // `npm run bench [-- --runs N] [-- --dir PATH] [-- --one-file PATH]`: conn-lint against Ruff's
 // WebAssembly build on the CPython standard library, each run a whole Node process, the tools
 // alternating so a busy machine slows both alike. Prints medians, the ratio to Ruff, peak RSS,
-// cold/warm, 1 vs 2 workers and the one-file (pre-commit) time as a Markdown table.
-// Build first (`npm run build`): it runs bin/conn-lint, i.e. dist/.
+// cold/warm, 1 vs 2 workers and the one-file (pre-commit) time as a Markdown table; then how time
+// grows with the input: one synthetic module of growing size (scripts/synthetic-module.mjs), and
+// a growing number of such modules.
+// Build first (`npm run build`): it runs bin/conn-lint, i.e. dist/conn-lint.mjs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(REPO, 'bin', 'conn-lint');
 const RUFF = path.join(REPO, 'scripts', 'bench-ruff.mjs');
+const SYNTHETIC = path.join(REPO, 'scripts', 'synthetic-module.mjs');
 const PROBE = pathToFileURL(path.join(REPO, 'scripts', 'bench-probe.mjs')).href;
 
 const { values: opts } = parseArgs({
@@ -21,6 +24,7 @@ const { values: opts } = parseArgs({
     runs: { type: 'string', default: '5' },
     dir: { type: 'string' },
     'one-file': { type: 'string' },
+    'no-growth': { type: 'boolean', default: false },
   },
 });
 const RUNS = Math.max(1, Number(opts.runs) || 5);
@@ -33,7 +37,7 @@ function stdlibDir() {
 
 const DIR = path.resolve(opts.dir ?? stdlibDir());
 const ONE_FILE = path.resolve(opts['one-file'] ?? path.join(DIR, 'smtplib.py'));
-if (!existsSync(path.join(REPO, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+if (!existsSync(path.join(REPO, 'dist', 'conn-lint.mjs'))) throw new Error('dist/ is missing: run `npm run build` first');
 for (const p of [DIR, ONE_FILE]) if (!existsSync(p)) throw new Error(`${p} does not exist`);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'conn-lint-bench-'));
@@ -84,7 +88,6 @@ for (let i = 0; i < RUNS; i++) {
   }
 }
 process.stderr.write('\n');
-rmSync(tmp, { recursive: true, force: true });
 
 const median = (xs) => {
   const a = [...xs].sort((x, y) => x - y);
@@ -124,6 +127,45 @@ for (const s of SCENARIOS) {
   if (s.key === 'one') [target, met] = ['≤ 0.2 s', ok(m <= 200)];
   lines.push(`| ${s.label} | ${secs(m)} | ${secs(min)} | ${secs(cpuOf(s.key))} | ${mb(rss(s.key))} | ${ratio} | ${target} | ${met} |`);
 }
+
+// Growth: the same rules on inputs of 1, 2, 4 and 8 units, three runs each (median); time per MB
+// should stay flat. Units: blocks of one module (the per-file analyses must stay linear in the size
+// of a module), and whole modules of 250 blocks in a directory (the run must stay linear in files).
+if (!opts['no-growth']) {
+  const growth = [];
+  for (const [kind, unitLabel] of [['module', '250 blocks in one module'], ['files', 'files of 250 blocks']]) {
+    for (const k of [1, 2, 4, 8]) {
+      const dir = path.join(tmp, `growth-${kind}-${k}`);
+      mkdirSync(dir, { recursive: true });
+      let target;
+      if (kind === 'module') {
+        target = path.join(dir, 'big.py');
+        spawnSync(process.execPath, [SYNTHETIC, String(250 * k), target]);
+      } else {
+        const one = path.join(dir, 'm0.py');
+        spawnSync(process.execPath, [SYNTHETIC, '250', one]);
+        for (let i = 1; i < k; i++) copyFileSync(one, path.join(dir, `m${i}.py`));
+        target = dir;
+      }
+      const bytes = kind === 'module' ? statSync(target).size : countPython(dir).bytes;
+      const runs = [0, 1, 2].map(() => measure(BIN, [target, '--select', 'ALL', '--exit-zero', '--quiet', '--no-cache']));
+      const ms = median(runs.map((r) => r.ms));
+      const rate = ms / 1000 / (bytes / 1e6);
+      growth.push(`| ${k} × ${unitLabel} | ${(bytes / 1e6).toFixed(1)} MB | ${secs(ms)} | ${mb(Math.max(...runs.map((r) => r.rss)))} | ${rate.toFixed(2)} s/MB |`);
+      process.stderr.write('.');
+    }
+  }
+  process.stderr.write('\n');
+  lines.push(
+    '',
+    'Growth with the input (scripts/synthetic-module.mjs: each block exercises every rule family; cold, default workers; median of 3):',
+    '',
+    '| input | size | time | peak RSS | time per MB |',
+    '|---|---:|---:|---:|---:|',
+    ...growth,
+  );
+}
+rmSync(tmp, { recursive: true, force: true });
 process.stdout.write(lines.join('\n') + '\n');
 
 function countPython(dir) {
