@@ -70,10 +70,16 @@ export function rulesTriggeredBy(
   moduleName?: string,
 ): Rule[] {
   let words: Set<string> | undefined;
+  // Several rules share a pattern (`async def`): each is tested once per text.
+  const tested = new Map<RegExp, boolean>();
   const has = (t: string | RegExp): boolean => {
     if (typeof t !== 'string') {
-      t.lastIndex = 0; // a /g or /y pattern would otherwise resume where its last test stopped
-      return t.test(text);
+      let v = tested.get(t);
+      if (v === undefined) {
+        t.lastIndex = 0; // a /g or /y pattern would otherwise resume where its last test stopped
+        tested.set(t, (v = t.test(text)));
+      }
+      return v;
     }
     words ??= scannerFor(enabled).find(text);
     return words.has(t) || (moduleName !== undefined && moduleName.includes(t));

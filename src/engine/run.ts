@@ -106,9 +106,12 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
   };
 
   // One pass over the nodes in pre-order (the order of a cursor walk); only the nodes some rule
-  // asked for become node objects.
+  // asked for become node objects. The rules wanted are looked up once per symbol id.
+  const bySymbol: Array<Rule[] | null | undefined> = [];
   for (let i = 0; i < tree.count; i++) {
-    const wanted = byType.get(tree.typeAt(i));
+    const symbol = tree.symbolAt(i);
+    let wanted = bySymbol[symbol];
+    if (wanted === undefined) wanted = bySymbol[symbol] = byType.get(tree.typeAt(i)) ?? null;
     if (wanted) {
       const node = tree.node(i);
       for (const rule of wanted) run(rule, node);

@@ -378,6 +378,11 @@ export class PyTree {
     return out;
   }
 
+  /** The grammar's symbol id of row `i` (one type name can have several). */
+  symbolAt(i: number): number {
+    return this.rows[i * ROW + SYMBOL];
+  }
+
   /** The type of row `i`, without making its node. */
   typeAt(i: number): string {
     const id = this.rows[i * ROW + SYMBOL];

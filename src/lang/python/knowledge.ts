@@ -48,7 +48,20 @@ const CANONICAL_PREFIXES: Array<[string, string]> = [
   ['six.moves.urllib.request.', 'urllib.request.'],
 ];
 
+// canonicalName is pure and asked about the same few names again and again (each call site's
+// qualified name, per rule): answers are kept, up to a bound.
+const canonicalCache = new Map<string, string>();
+
 export function canonicalName(name: string): string {
+  let out = canonicalCache.get(name);
+  if (out === undefined) {
+    if (canonicalCache.size >= 50_000) canonicalCache.clear();
+    canonicalCache.set(name, (out = computeCanonicalName(name)));
+  }
+  return out;
+}
+
+function computeCanonicalName(name: string): string {
   // A vendored copy is the library itself (`pip._vendor.requests.sessions.Session`).
   const vendored = /^[\w.]+\._vendor\.(requests|urllib3)(\.|$)/.exec(name);
   if (vendored) name = name.slice(vendored[0].length - vendored[1].length - vendored[2].length);
