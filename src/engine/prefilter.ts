@@ -25,26 +25,36 @@ export class WordScanner {
     if (distinct.length) this.scan = new RegExp(`(?=(${distinct.map(escapeRegExp).join('|')}))`, 'g');
   }
 
-  /** The words that occur in `text`, outside the `skip` ranges (see nonCodeRanges) if given. */
-  find(text: string, skip?: readonly number[]): Set<string> {
-    const found = new Set<string>();
+  /** Every occurrence of a word in `text`: its offset and the longest word that starts there. */
+  occurrences(text: string): { at: number[]; words: string[] } {
+    const at: number[] = [];
+    const words: string[] = [];
     const scan = this.scan;
-    if (!scan) return found;
+    if (!scan) return { at, words };
     scan.lastIndex = 0;
     for (let m = scan.exec(text); m; m = scan.exec(text)) {
-      const w = m[1];
-      const skipTo = skip ? rangeEndAt(skip, m.index) : -1;
-      if (skipTo !== -1) {
-        scan.lastIndex = skipTo;
-        continue;
-      }
-      if (!found.has(w)) {
-        found.add(w);
-        for (const o of this.contained.get(w)!) found.add(o);
-      }
+      at.push(m.index);
+      words.push(m[1]);
       scan.lastIndex = m.index + 1;
     }
-    return found;
+    return { at, words };
+  }
+
+  /** The words that occur in `text`, outside the `skip` ranges (see nonCodeRanges) if given. */
+  find(text: string, skip?: readonly number[]): Set<string> {
+    return this.wordsAt(this.occurrences(text), skip);
+  }
+
+  /** The words of `found` (from occurrences()), with the words they contain, outside `skip`. */
+  wordsAt(found: { at: readonly number[]; words: readonly string[] }, skip?: readonly number[]): Set<string> {
+    const out = new Set<string>();
+    for (let k = 0; k < found.at.length; k++) {
+      const w = found.words[k];
+      if (out.has(w) || (skip && rangeEndAt(skip, found.at[k]) !== -1)) continue;
+      out.add(w);
+      for (const o of this.contained.get(w)!) out.add(o);
+    }
+    return out;
   }
 }
 
@@ -76,19 +86,23 @@ export function rulesTriggeredBy(
   enabled: readonly Rule[] = candidates,
   moduleName?: string,
 ): Rule[] {
-  // First anywhere in the text, which rules out most files at the cost of one scan; only then
-  // is the text split into code and non-code, and the words looked for again in the code.
-  const anywhere = triggered(text, candidates, enabled, moduleName, undefined);
+  // One scan finds every occurrence of a word. First the words anywhere in the text, which
+  // rules out most files; only then is the text split into code and non-code, and the
+  // occurrences in non-code dropped.
+  const scanner = scannerFor(enabled);
+  let found: { at: number[]; words: string[] } | undefined;
+  const occurrences = () => (found ??= scanner.occurrences(text));
+  const anywhere = triggered(text, candidates, moduleName, undefined, (skip) => scanner.wordsAt(occurrences(), skip));
   if (anywhere.every((r) => r.triggers.length === 0)) return anywhere;
-  return triggered(text, anywhere, enabled, moduleName, nonCodeRanges(text));
+  return triggered(text, anywhere, moduleName, nonCodeRanges(text), (skip) => scanner.wordsAt(occurrences(), skip));
 }
 
 function triggered(
   text: string,
   candidates: readonly Rule[],
-  enabled: readonly Rule[],
   moduleName: string | undefined,
   skip: readonly number[] | undefined,
+  wordsOutside: (skip: readonly number[] | undefined) => Set<string>,
 ): Rule[] {
   let words: Set<string> | undefined;
   // Several rules share a pattern (`async def`): each is tested once per text.
@@ -99,7 +113,7 @@ function triggered(
       if (v === undefined) tested.set(t, (v = matchesOutside(t, text, skip)));
       return v;
     }
-    words ??= scannerFor(enabled).find(text, skip);
+    words ??= wordsOutside(skip);
     return words.has(t) || (moduleName !== undefined && moduleName.includes(t));
   };
   return candidates.filter((r) => r.triggers.length === 0 || r.triggers.some(has));

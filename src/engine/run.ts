@@ -62,7 +62,8 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
   if (syntax) errors.push({ path, kind: 'syntax', ...syntax });
 
   const model = new SemanticModel(tree, text, path, opts.location);
-  const lineStarts = computeLineStarts(text);
+  // Line starts and lines are needed only for findings, which most files have none of.
+  let lineStarts: number[] | undefined;
   const diagnostics: Diagnostic[] = [];
   const failed = new Set<Rule>();
 
@@ -74,7 +75,7 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
       model,
       options: opts.ruleOptions[rule.code] ?? defaultOptions(rule),
       settings: opts.settings,
-      report: (input: ReportInput) => diagnostics.push(toDiagnostic(rule, path, input, lineStarts)),
+      report: (input: ReportInput) => diagnostics.push(toDiagnostic(rule, path, input, (lineStarts ??= computeLineStarts(text)))),
     });
   }
 
@@ -118,6 +119,7 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
     }
   }
 
+  if (diagnostics.length === 0) return { path, diagnostics, errors };
   const lines = text.split(/\r\n|\r|\n/);
   const kept = diagnostics.filter((d) => !isSuppressedAtLine(d, lines, tree.rootNode, opts.rules));
   return { path, diagnostics: dedupe(kept).sort(byPosition), errors };
