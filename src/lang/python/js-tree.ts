@@ -378,6 +378,13 @@ export class PyTree {
     return out;
   }
 
+  /** Calls `fn` with the row of each named child of row `i`, in order, making no node objects. */
+  forEachNamedChild(i: number, fn: (row: number) => void): void {
+    const rows = this.rows;
+    const n = rows[i * ROW + CHILD_COUNT];
+    for (let k = 0, c = i + 1; k < n; k++, c = rows[c * ROW + SUBTREE_END]) if ((rows[c * ROW + FLAGS] & NAMED) !== 0) fn(c);
+  }
+
   /** The grammar's symbol id of row `i` (one type name can have several). */
   symbolAt(i: number): number {
     return this.rows[i * ROW + SYMBOL];

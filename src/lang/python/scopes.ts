@@ -108,7 +108,23 @@ function addParameters(scope: Scope, params: SyntaxNode | null): void {
 }
 
 function collect(node: SyntaxNode, scope: Scope, where: ModuleLocation): void {
-  for (const child of node.namedChildren) visit(child, scope, where);
+  collectRow(node.tree, node.pre, scope, where);
+}
+
+/** The node types visit() does more for than descend into their named children. */
+const BINDING_TYPES = new Set([
+  'function_definition', 'class_definition', 'lambda', 'import_statement', 'import_from_statement', 'global_statement',
+  'nonlocal_statement', 'assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'for_in_clause',
+  'with_item', 'except_clause',
+]);
+
+// Most of a scope body is expressions that bind nothing: they are walked over the tree's rows,
+// and only the nodes that can bind a name become node objects.
+function collectRow(tree: SyntaxNode['tree'], row: number, scope: Scope, where: ModuleLocation): void {
+  tree.forEachNamedChild(row, (c) => {
+    if (BINDING_TYPES.has(tree.typeAt(c))) visit(tree.node(c), scope, where);
+    else collectRow(tree, c, scope, where);
+  });
 }
 
 function visit(n: SyntaxNode, scope: Scope, where: ModuleLocation): void {
