@@ -378,11 +378,22 @@ export class PyTree {
     return out;
   }
 
-  /** Calls `fn` with the row of each named child of row `i`, in order, making no node objects. */
-  forEachNamedChild(i: number, fn: (row: number) => void): void {
-    const rows = this.rows;
-    const n = rows[i * ROW + CHILD_COUNT];
-    for (let k = 0, c = i + 1; k < n; k++, c = rows[c * ROW + SUBTREE_END]) if ((rows[c * ROW + FLAGS] & NAMED) !== 0) fn(c);
+  // Row-level navigation, for walks that should not make node objects:
+  // for (let c = tree.firstChildRow(i); c !== -1; c = tree.nextSiblingRow(i, c)) ...
+
+  /** The row of row `i`'s first child, or -1. */
+  firstChildRow(i: number): number {
+    return this.rows[i * ROW + CHILD_COUNT] === 0 ? -1 : i + 1;
+  }
+
+  /** The row of the sibling after child row `c` of row `parent`, or -1. */
+  nextSiblingRow(parent: number, c: number): number {
+    const next = this.rows[c * ROW + SUBTREE_END];
+    return next < this.rows[parent * ROW + SUBTREE_END] ? next : -1;
+  }
+
+  isNamedAt(i: number): boolean {
+    return (this.rows[i * ROW + FLAGS] & NAMED) !== 0;
   }
 
   /** The grammar's symbol id of row `i` (one type name can have several). */

@@ -121,10 +121,11 @@ const BINDING_TYPES = new Set([
 // Most of a scope body is expressions that bind nothing: they are walked over the tree's rows,
 // and only the nodes that can bind a name become node objects.
 function collectRow(tree: SyntaxNode['tree'], row: number, scope: Scope, where: ModuleLocation): void {
-  tree.forEachNamedChild(row, (c) => {
+  for (let c = tree.firstChildRow(row); c !== -1; c = tree.nextSiblingRow(row, c)) {
+    if (!tree.isNamedAt(c)) continue;
     if (BINDING_TYPES.has(tree.typeAt(c))) visit(tree.node(c), scope, where);
     else collectRow(tree, c, scope, where);
-  });
+  }
 }
 
 function visit(n: SyntaxNode, scope: Scope, where: ModuleLocation): void {
