@@ -220,8 +220,8 @@ export class SemanticModel {
   }
 
   matchInfo(info: CallInfo, names: readonly string[] | ReadonlySet<string>): string | undefined {
-    const has = (n: string) => (Array.isArray(names) ? names.includes(n) : (names as ReadonlySet<string>).has(n));
     if (!info.name) return undefined;
+    const has = Array.isArray(names) ? (n: string) => names.includes(n) : (n: string) => (names as ReadonlySet<string>).has(n);
     if (has(info.name)) return info.name;
     // A user class called as a constructor is a subclass instance of its bases.
     const calledClass = this.classByQualifiedName(info.name);
@@ -515,8 +515,19 @@ export class SemanticModel {
     return out;
   }
 
-  /** The type itself and every base the model knows (user classes and library subclassing). */
-  ancestors(type: string): string[] {
+  private readonly ancestorCache = new Map<string, readonly string[]>();
+
+  /**
+   * The type itself and every base the model knows (user classes and library subclassing).
+   * Asked for every call on a typed receiver, so kept per type (the classes never change).
+   */
+  ancestors(type: string): readonly string[] {
+    let cached = this.ancestorCache.get(type);
+    if (!cached) this.ancestorCache.set(type, (cached = this.computeAncestors(type)));
+    return cached;
+  }
+
+  private computeAncestors(type: string): string[] {
     const out: string[] = [];
     const seen = new Set<string>();
     const visit = (t: string) => {
@@ -612,7 +623,7 @@ function unwrapParens(n: SyntaxNode): SyntaxNode {
   return n;
 }
 
-function signatureOf(callee: string, ancestors: (t: string) => string[]): string[] | undefined {
+function signatureOf(callee: string, ancestors: (t: string) => readonly string[]): string[] | undefined {
   // A user subclass's constructor takes its base's parameters unless told otherwise.
   for (const t of ancestors(callee)) if (SIGNATURES[t]) return SIGNATURES[t];
   const dot = callee.lastIndexOf('.');
