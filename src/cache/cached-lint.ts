@@ -84,7 +84,7 @@ export async function lintWithCache(
     todo.map((i) => jobs[i]),
     todo.map((i) => sizes[i]),
     rules,
-    run,
+    { ...run, stamp: cache !== undefined },
     {
       workers: opts.workers,
       onProgress: opts.onProgress && ((n, _total) => opts.onProgress!(done + n, jobs.length)),

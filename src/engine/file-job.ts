@@ -23,6 +23,8 @@ export interface RunSettings {
   settings: GlobalSettings;
   prefilter: boolean;
   maxFileSize: number;
+  /** Whether outcomes need a FileStamp (size, mtime, sha256) for the result cache; default true. */
+  stamp?: boolean;
 }
 
 /** The file as it was read, for the result cache; absent when it could not be read. */
@@ -64,9 +66,10 @@ export function runFileJob(job: FileJob, rules: readonly Rule[], run: RunSetting
   } catch (e) {
     return { result: { path, diagnostics: [], errors: [{ path, kind: 'io', message: `cannot read file: ${describeIoError(e)}` }] } };
   }
-  // A file that changed between stat and read must not be cached under the old stamp.
+  // A file that changed between stat and read must not be cached under the old stamp. Without a
+  // cache nobody reads the stamp: its sha256 is not worth computing.
   const stamp: FileStamp | undefined =
-    bytes.length === size ? { size, mtimeMs, readAt, hash: hashBytes(bytes) } : undefined;
+    run.stamp !== false && bytes.length === size ? { size, mtimeMs, readAt, hash: hashBytes(bytes) } : undefined;
   try {
     const result = lintBytes(path, bytes, {
       rules,
