@@ -120,11 +120,20 @@ const BINDING_TYPES = new Set([
 
 // Most of a scope body is expressions that bind nothing: they are walked over the tree's rows,
 // and only the nodes that can bind a name become node objects.
+// An explicit stack, not recursion: expressions can nest thousands deep (generated data).
 function collectRow(tree: SyntaxNode['tree'], row: number, scope: Scope, where: ModuleLocation): void {
-  for (let c = tree.firstChildRow(row); c !== -1; c = tree.nextSiblingRow(row, c)) {
-    if (!tree.isNamedAt(c)) continue;
+  const pending: number[] = [];
+  const pushChildren = (r: number) => {
+    const start = pending.length;
+    for (let c = tree.firstChildRow(r); c !== -1; c = tree.nextSiblingRow(r, c)) if (tree.isNamedAt(c)) pending.push(c);
+    // Reversed, so that children are visited in source order.
+    for (let a = start, b = pending.length - 1; a < b; a++, b--) [pending[a], pending[b]] = [pending[b], pending[a]];
+  };
+  pushChildren(row);
+  while (pending.length) {
+    const c = pending.pop()!;
     if (BINDING_TYPES.has(tree.typeAt(c))) visit(tree.node(c), scope, where);
-    else collectRow(tree, c, scope, where);
+    else pushChildren(c);
   }
 }
 
