@@ -17,6 +17,7 @@ import { computeLineStarts, spanOf } from './positions.js';
 import { decodePython } from './source.js';
 import { fileSuppressions, isSuppressedAtLine } from './suppressions.js';
 import { rulesTriggeredBy } from './prefilter.js';
+import { addTo } from '../util/multimap.js';
 
 export interface FileLintOptions {
   rules: readonly Rule[];
@@ -81,11 +82,7 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
 
   const byType = new Map<string, Rule[]>();
   for (const rule of rules) {
-    for (const t of rule.nodeTypes) {
-      const list = byType.get(t);
-      if (list) list.push(rule);
-      else byType.set(t, [rule]);
-    }
+    for (const t of rule.nodeTypes) addTo(byType, t, rule);
   }
 
   const run = (rule: Rule, node: SyntaxNode) => {

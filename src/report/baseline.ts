@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../types.js';
 import { fingerprint, PathResolver, SourceCache } from './source-info.js';
 import { TOOL_NAME, toolVersion } from './tool.js';
+import { addTo } from '../util/multimap.js';
 
 export const BASELINE_VERSION = 1;
 
@@ -110,10 +111,7 @@ export function applyBaseline(diagnostics: readonly Diagnostic[], baseline: Base
   // Pass 1: line and neighbours. Pass 2: the line alone, among what is left on both sides.
   const byKey = new Map<string, BaselineEntry[]>();
   for (const e of baseline.findings) {
-    const key = `${e.path}\0${e.ruleId}\0${e.hash}`;
-    const list = byKey.get(key);
-    if (list) list.push(e);
-    else byKey.set(key, [e]);
+    addTo(byKey, `${e.path}\0${e.ruleId}\0${e.hash}`, e);
   }
   const found = keyedFindings(diagnostics, baselineFile, cwd);
   const hidden = new Set<number>();

@@ -5,6 +5,7 @@ import type { SemanticModel } from '../../../src/lang/python/model.js';
 import { COMPREHENSION_TYPES, enclosingFunction, enclosingLoop, FUNCTION_TYPES, isInside } from '../../../src/lang/python/context.js';
 import { positionalArguments } from '../../../src/lang/python/calls.js';
 import { functionDefinition, isFixedSize, loopSource } from './fanout.js';
+import { addTo } from '../../../src/util/multimap.js';
 
 const INTERACTIVE = new Set(['input', 'getpass.getpass']);
 const SLEEPS = new Set(['time.sleep', 'asyncio.sleep', 'anyio.sleep', 'trio.sleep', 'gevent.sleep', 'eventlet.sleep']);
@@ -138,21 +139,16 @@ function callIndex(model: SemanticModel): CallIndex {
   let index = indexCache.get(model);
   if (index) return index;
   index = { byCallee: new Map(), byArgument: new Map() };
-  const add = (map: Map<string, SyntaxNode[]>, key: string, call: SyntaxNode) => {
-    const list = map.get(key);
-    if (list) list.push(call);
-    else map.set(key, [call]);
-  };
   for (const call of model.root.descendantsOfType('call')) {
     const target = call.childForFieldName('function');
     if (!target) continue;
-    add(index.byCallee, calleeName(target), call);
+    addTo(index.byCallee, calleeName(target), call);
     const names = new Set<string>();
     for (const a of positionalArguments(call)) {
       const n = argumentName(a);
       if (n !== undefined) names.add(n);
     }
-    for (const n of names) add(index.byArgument, n, call);
+    for (const n of names) addTo(index.byArgument, n, call);
   }
   indexCache.set(model, index);
   return index;

@@ -6,6 +6,7 @@
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { Binding, ClassInfo, SemanticModel } from '../../../src/lang/python/model.js';
 import { unwrap } from '../../../src/lang/python/context.js';
+import { addTo } from '../../../src/util/multimap.js';
 
 /** Adapter classes known to have no default timeout of their own. */
 const PLAIN_ADAPTERS = new Set(['requests.adapters.HTTPAdapter', 'requests.adapters.BaseAdapter', 'object']);
@@ -44,17 +45,12 @@ function keyOf(model: SemanticModel, expr: SyntaxNode): Key | undefined {
   return undefined;
 }
 
-function push<K>(map: Map<K, Configuration[]>, key: K, c: Configuration): void {
-  const list = map.get(key);
-  if (list) list.push(c);
-  else map.set(key, [c]);
-}
 
 function record(index: Index, key: Key | undefined, c: Configuration): void {
   if (!key) return;
-  if (key.kind === 'binding') push(index.byBinding, key.binding, c);
-  else if (key.kind === 'class') push(index.byClass, key.name, c);
-  else push(index.byAttribute, `${key.owner.qualifiedName}\0${key.attr}`, c);
+  if (key.kind === 'binding') addTo(index.byBinding, key.binding, c);
+  else if (key.kind === 'class') addTo(index.byClass, key.name, c);
+  else addTo(index.byAttribute, `${key.owner.qualifiedName}\0${key.attr}`, c);
 }
 
 function buildIndex(model: SemanticModel): Index {

@@ -11,6 +11,7 @@ import type { ClassInfo, SemanticModel } from './model.js';
 import type { Binding, Scope } from './scopes.js';
 import { FUNCTION_TYPES, decoratorsOf, enclosingFunction, enclosingStatement, isAsyncFunction } from './context.js';
 import { canonicalName } from './knowledge.js';
+import { addTo } from '../../util/multimap.js';
 
 // ---- what counts as a resource --------------------------------------------------------------
 
@@ -824,11 +825,7 @@ function subclassesOf(model: SemanticModel, cache: Cache): Map<number, number[]>
   if (!cache.subclasses) {
     const out = new Map<number, number[]>();
     for (const c of model.classes().values()) {
-      for (const a of model.classChain(c)) {
-        const list = out.get(a.node.id);
-        if (list) list.push(c.node.id);
-        else out.set(a.node.id, [c.node.id]);
-      }
+      for (const a of model.classChain(c)) addTo(out, a.node.id, c.node.id);
     }
     cache.subclasses = out;
   }
@@ -850,10 +847,7 @@ function attributesNamed(model: SemanticModel, cache: Cache, name: string): read
     const out = new Map<string, SyntaxNode[]>();
     for (const a of model.root.descendantsOfType('attribute')) {
       const attr = a.childForFieldName('attribute')?.text;
-      if (attr === undefined) continue;
-      const list = out.get(attr);
-      if (list) list.push(a);
-      else out.set(attr, [a]);
+      if (attr !== undefined) addTo(out, attr, a);
     }
     cache.attributesByName = out;
   }

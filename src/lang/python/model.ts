@@ -7,6 +7,7 @@ import { buildScope, type Binding, type ModuleLocation, type Scope } from './sco
 import { FUNCTION_TYPES, enclosingScopeNode, enclosingFunction, isInside, unwrap } from './context.js';
 import { BUILTINS, KNOWN_CLASSES, RETURN_TYPES, SIGNATURES, canonicalName } from './knowledge.js';
 import { argumentOf, type ArgumentLookup } from './calls.js';
+import { addTo } from '../../util/multimap.js';
 
 export * from './context.js';
 export type { Binding } from './scopes.js';
@@ -493,11 +494,7 @@ export class SemanticModel {
       configurable: true,
     });
     const body = node.childForFieldName('body');
-    const addAttr = (b: Binding) => {
-      const list = info.attributes.get(b.name);
-      if (list) list.push(b);
-      else info.attributes.set(b.name, [b]);
-    };
+    const addAttr = (b: Binding) => addTo(info.attributes, b.name, b);
     for (const stmt of body?.namedChildren ?? []) {
       const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
       if (def?.type === 'function_definition') {

@@ -2,6 +2,7 @@
 // scope at a time, the first time a rule asks about a name in it.
 import type { SyntaxNode } from './tree.js';
 import { COMPREHENSION_TYPES, FUNCTION_TYPES } from './context.js';
+import { addTo } from '../../util/multimap.js';
 
 export type BindingKind =
   | 'import'
@@ -49,9 +50,7 @@ export class Scope {
   ) {}
 
   add(b: Binding): void {
-    const list = this.bindings.get(b.name);
-    if (list) list.push(b);
-    else this.bindings.set(b.name, [b]);
+    addTo(this.bindings, b.name, b);
   }
 }
 
