@@ -27,12 +27,17 @@ export function enclosingFunction(node: SyntaxNode): SyntaxNode | null {
 
 /** The nearest scope node (module, function, lambda or class body) that holds `node`. */
 export function enclosingScopeNode(node: SyntaxNode): SyntaxNode {
-  for (let n = node.parent; n; n = n.parent) {
-    if (FUNCTION_TYPES.has(n.type) && isInsideFunctionBody(node, n)) return n;
-    if (n.type === 'class_definition' && isInside(node, n.childForFieldName('body'))) return n;
-    if (n.type === 'module') return n;
-  }
+  for (let n = node.parent; n; n = n.parent) if (holdsInScope(n, node)) return n;
   return rootOf(node);
+}
+
+/**
+ * True when `ancestor` is the scope of `node`: the module, or a function, lambda or class whose
+ * body holds it (its parameters, decorators and bases belong to the scope outside).
+ */
+export function holdsInScope(ancestor: SyntaxNode, node: SyntaxNode): boolean {
+  if (ancestor.type === 'module') return true;
+  return (FUNCTION_TYPES.has(ancestor.type) || ancestor.type === 'class_definition') && isInside(node, ancestor.childForFieldName('body'));
 }
 
 function rootOf(node: SyntaxNode): SyntaxNode {

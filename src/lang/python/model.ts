@@ -4,7 +4,7 @@
 // loop, with, finally) live in context.ts and are re-exported here.
 import { parsePython, type SyntaxNode, type Tree } from './tree.js';
 import { buildScope, type Binding, type ModuleLocation, type Scope } from './scopes.js';
-import { FUNCTION_TYPES, enclosingScopeNode, enclosingFunction, isInside, unwrap } from './context.js';
+import { enclosingScopeNode, enclosingFunction, holdsInScope, isInside, unwrap } from './context.js';
 import { BUILTINS, KNOWN_CLASSES, RETURN_TYPES, SIGNATURES, canonicalName } from './knowledge.js';
 import { argumentOf, type ArgumentLookup } from './calls.js';
 import { addTo } from '../../util/multimap.js';
@@ -117,8 +117,7 @@ export class SemanticModel {
         path.push(n);
         const p = n.parent;
         if (!p) result = n;
-        else if ((FUNCTION_TYPES.has(p.type) || p.type === 'class_definition') && isInside(n, p.childForFieldName('body'))) result = p;
-        else if (p.type === 'module') result = p;
+        else if (holdsInScope(p, n)) result = p;
         else n = p;
       }
     }
