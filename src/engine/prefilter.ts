@@ -91,32 +91,24 @@ export function rulesTriggeredBy(
   // occurrences in non-code dropped.
   const scanner = scannerFor(enabled);
   let found: { at: number[]; words: string[] } | undefined;
-  const occurrences = () => (found ??= scanner.occurrences(text));
-  const anywhere = triggered(text, candidates, moduleName, undefined, (skip) => scanner.wordsAt(occurrences(), skip));
-  if (anywhere.every((r) => r.triggers.length === 0)) return anywhere;
-  return triggered(text, anywhere, moduleName, nonCodeRanges(text), (skip) => scanner.wordsAt(occurrences(), skip));
-}
-
-function triggered(
-  text: string,
-  candidates: readonly Rule[],
-  moduleName: string | undefined,
-  skip: readonly number[] | undefined,
-  wordsOutside: (skip: readonly number[] | undefined) => Set<string>,
-): Rule[] {
-  let words: Set<string> | undefined;
-  // Several rules share a pattern (`async def`): each is tested once per text.
-  const tested = new Map<RegExp, boolean>();
-  const has = (t: string | RegExp): boolean => {
-    if (typeof t !== 'string') {
-      let v = tested.get(t);
-      if (v === undefined) tested.set(t, (v = matchesOutside(t, text, skip)));
-      return v;
-    }
-    words ??= wordsOutside(skip);
-    return words.has(t) || (moduleName !== undefined && moduleName.includes(t));
+  const triggered = (rules: readonly Rule[], skip: readonly number[] | undefined): Rule[] => {
+    let words: Set<string> | undefined;
+    // Several rules share a pattern (`async def`): each is tested once per text.
+    const tested = new Map<RegExp, boolean>();
+    const has = (t: string | RegExp): boolean => {
+      if (typeof t !== 'string') {
+        let v = tested.get(t);
+        if (v === undefined) tested.set(t, (v = matchesOutside(t, text, skip)));
+        return v;
+      }
+      words ??= scanner.wordsAt((found ??= scanner.occurrences(text)), skip);
+      return words.has(t) || (moduleName !== undefined && moduleName.includes(t));
+    };
+    return rules.filter((r) => r.triggers.length === 0 || r.triggers.some(has));
   };
-  return candidates.filter((r) => r.triggers.length === 0 || r.triggers.some(has));
+  const anywhere = triggered(candidates, undefined);
+  if (anywhere.every((r) => r.triggers.length === 0)) return anywhere;
+  return triggered(anywhere, nonCodeRanges(text));
 }
 
 const globalCopies = new WeakMap<RegExp, RegExp>();

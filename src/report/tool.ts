@@ -8,11 +8,9 @@ interface PackageJson {
   repository?: string | { url?: string };
 }
 
-let pkg: PackageJson | undefined;
-
+// Read once, by package-root.ts.
 function packageJson(): PackageJson {
-  pkg ??= rootPackageJson() as unknown as PackageJson;
-  return pkg;
+  return rootPackageJson() as unknown as PackageJson;
 }
 
 export const TOOL_NAME = 'conn-lint';

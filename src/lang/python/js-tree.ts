@@ -26,7 +26,7 @@ export interface RowNames {
 // Layout of a row: symbol, start, end (UTF-16 code units), field id (0: none), parent row
 // (NO_PARENT: root), end of the subtree (row after its last descendant), flags, index among the
 // parent's children, number of children.
-export const ROW = 9;
+const ROW = 9;
 const SYMBOL = 0;
 const START = 1;
 const END = 2;

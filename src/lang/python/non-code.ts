@@ -23,8 +23,9 @@ export function nonCodeRanges(text: string): number[] {
       i = end;
     } else if (c === QUOTE || c === APOSTROPHE) {
       const start = stringStart(text, i);
-      const end = skipString(text, i);
-      if (!isFString(text, start, i)) out.push(start, end);
+      const f = isFString(text, start, i);
+      const end = skipString(text, i, f);
+      if (!f) out.push(start, end);
       i = end;
     } else if (isIdentifierChar(c)) {
       // Skip the whole word: a prefix letter such as the `r` of `for` must not be taken for a
@@ -102,14 +103,13 @@ function isFString(text: string, start: number, q: number): boolean {
 
 /**
  * The offset after the string literal whose opening quote is at `q`. An f-string's replacement
- * fields are followed brace by brace, so that a quote inside one (`f"{d["k"]}"`, Python 3.12)
- * does not end it.
+ * fields (when `f`: it is an f-string) are followed brace by brace, so that a quote inside one
+ * (`f"{d["k"]}"`, Python 3.12) does not end it.
  */
-function skipString(text: string, q: number): number {
+function skipString(text: string, q: number, f: boolean): number {
   const n = text.length;
   const quote = text.charCodeAt(q);
   const triple = text.charCodeAt(q + 1) === quote && text.charCodeAt(q + 2) === quote;
-  const f = isFString(text, stringStart(text, q), q);
   let i = q + (triple ? 3 : 1);
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -136,7 +136,7 @@ function skipReplacementField(text: string, i: number): number {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === QUOTE || c === APOSTROPHE) {
-      i = skipString(text, i);
+      i = skipString(text, i, isFString(text, stringStart(text, i), i));
     } else if (c === 0x28 || c === 0x5b || c === OPEN_BRACE) {
       depth++;
       i++;
