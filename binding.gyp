@@ -4,7 +4,8 @@
       "target_name": "py_tree",
       "sources": [
         "native/py_tree.c",
-        "native/ts_runtime.c"
+        "native/ts_runtime.c",
+        "native/arena.c"
       ],
       "include_dirs": [
         "<(ts_root)/vendor/tree-sitter/lib/include",

@@ -12,9 +12,12 @@
 #include <node_api.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
+
+#include "arena.h"
 
 // One row per node, in pre-order:
 //   symbol, start, end (UTF-16 code units), field id (0: none), parent row (UINT32_MAX: root),
@@ -24,7 +27,10 @@ enum { ROW = 9 };
 enum { NAMED = 1, MISSING = 2, HAS_ERROR = 4 };
 
 typedef struct {
+  // The parser setLanguage checked the language with; each parse makes its own (see parse()).
   TSParser *parser;
+  const TSLanguage *language;
+  Arena arena;
   uint16_t *text;
   size_t text_cap;
   uint32_t *rows;
@@ -72,6 +78,7 @@ static napi_value set_language(napi_env env, napi_callback_info info) {
   if (!st) return throw_msg(env, "py_tree: no state");
   if (!ts_parser_set_language(st->parser, (const TSLanguage *)lang))
     return throw_msg(env, "py_tree: incompatible tree-sitter language version");
+  st->language = (const TSLanguage *)lang;
   return NULL;
 }
 
@@ -112,9 +119,22 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   size_t copied = 0;
   CHECK(napi_get_value_string_utf16(env, argv[0], (char16_t *)st->text, len + 1, &copied));
 
-  TSTree *tree = ts_parser_parse_string_encoding(st->parser, NULL, (const char *)st->text, (uint32_t)(copied * 2),
+  if (!st->language) return throw_msg(env, "py_tree: no language set");
+
+  // Everything tree-sitter allocates for this file (a parser, its stacks, the tree) comes from
+  // the thread's arena and goes at once when the arena is reset: no free() per subtree, and no
+  // walk over the tree to release it. Hence a fresh parser per file: a parser kept across files
+  // would hold arena memory (its subtree pool, its stack) past the reset.
+  arena_begin(&st->arena);
+  TSParser *parser = ts_parser_new();
+  ts_parser_set_language(parser, st->language);
+  TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, (const char *)st->text, (uint32_t)(copied * 2),
                                                  TSInputEncodingUTF16LE);
-  if (!tree) return throw_msg(env, "py_tree: parse failed");
+  if (!tree) {
+    ts_parser_delete(parser);
+    arena_end(&st->arena);
+    return throw_msg(env, "py_tree: parse failed");
+  }
   TSNode root = ts_tree_root_node(tree);
   bool has_errors = ts_node_has_error(root);
   TSTreeCursor cursor = ts_tree_cursor_new(root);
@@ -147,8 +167,10 @@ static napi_value parse(napi_env env, napi_callback_info info) {
       if (sp == 0) break;
     }
   }
-  ts_tree_cursor_delete(&cursor);
-  ts_tree_delete(tree);
+  // Not ts_tree_delete(): the tree's memory is the arena's. ts_parser_delete() is still called
+  // because the grammar's external scanner keeps its state in memory of its own (malloc).
+  ts_parser_delete(parser);
+  arena_end(&st->arena);
   if (!ok) return throw_msg(env, "out of memory");
   st->rows[5] = (uint32_t)n;
 
@@ -190,6 +212,7 @@ static void free_state(napi_env env, void *data, void *hint) {
   (void)hint;
   State *st = (State *)data;
   ts_parser_delete(st->parser);
+  arena_free(&st->arena);
   free(st->text);
   free(st->rows);
   free(st->stack);
@@ -198,6 +221,7 @@ static void free_state(napi_env env, void *data, void *hint) {
 
 // Per module instance (the main thread and every worker thread load their own).
 NAPI_MODULE_INIT() {
+  arena_install();
   State *st = calloc(1, sizeof(State));
   if (!st) return throw_msg(env, "out of memory");
   st->parser = ts_parser_new();
