@@ -243,17 +243,27 @@ export class PyNode {
     const tree = this.tree;
     const rows = tree.rows;
     const out: PyNode[] = [];
+    const start = this.pre;
     const end = this.preEnd;
-    // Only matching rows become node objects.
-    if (typeof types === 'string') {
-      for (let i = this.pre; i < end; i++) {
-        if (tree.typeAt(i) === types && rows[i * ROW + END] > 0) out.push(tree.node(i));
+    // A small subtree is scanned; a big one (a module, a class) is looked up in the tree's index
+    // of rows by type, so that rules asking the root for every call do not each scan all rows.
+    if (end - start <= SCAN_ROWS) {
+      const one = typeof types === 'string' ? types : undefined;
+      for (let i = start; i < end; i++) {
+        const t = tree.typeAt(i);
+        if ((one !== undefined ? t === one : types.includes(t)) && rows[i * ROW + END] > 0) out.push(tree.node(i));
       }
-    } else {
-      for (let i = this.pre; i < end; i++) {
-        if (rows[i * ROW + END] > 0 && types.includes(tree.typeAt(i))) out.push(tree.node(i));
+      return out;
+    }
+    const found: number[] = [];
+    for (const type of typeof types === 'string' ? [types] : types) {
+      const of = tree.rowsOfType(type);
+      for (let k = lowerBound(of, start); k < of.length && of[k] < end; k++) {
+        if (rows[of[k] * ROW + END] > 0) found.push(of[k]);
       }
     }
+    if (typeof types !== 'string' && types.length > 1) found.sort((a, b) => a - b);
+    for (const i of found) out.push(tree.node(i));
     return out;
   }
 
@@ -342,12 +352,29 @@ export class PyCursor {
   }
 }
 
+/** Subtrees up to this many rows are scanned by descendantsOfType; bigger ones use the type index. */
+const SCAN_ROWS = 256;
+const NO_ROWS = new Int32Array(0);
+
+/** The first position in ascending `list` whose value is >= `value`. */
+function lowerBound(list: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class PyTree {
   readonly idBase: number;
   /** Number of nodes. */
   readonly count: number;
   private readonly objects: Array<PyNode | undefined>;
   private lineStarts: number[] | undefined;
+  private typeIndex: Map<string, Int32Array> | undefined;
 
   constructor(
     readonly source: string,
@@ -407,6 +434,47 @@ export class PyTree {
     let type = SYMBOLS[id];
     if (type === undefined) type = SYMBOLS[id] = this.names.symbolName(id);
     return type;
+  }
+
+  /** The rows of every node of `type`, ascending (the index is built in one pass, when first asked). */
+  rowsOfType(type: string): Int32Array {
+    this.typeIndex ??= this.indexTypes();
+    return this.typeIndex.get(type) ?? NO_ROWS;
+  }
+
+  private indexTypes(): Map<string, Int32Array> {
+    const rows = this.rows;
+    const count = this.count;
+    // Several symbol ids can share one type name: rows are grouped by name.
+    const slotOfSymbol: number[] = [];
+    const names: string[] = [];
+    const sizes: number[] = [];
+    const slots = new Int32Array(count);
+    const slotOfName = new Map<string, number>();
+    for (let i = 0; i < count; i++) {
+      const id = rows[i * ROW + SYMBOL];
+      let slot: number | undefined = slotOfSymbol[id];
+      if (slot === undefined) {
+        const name = this.typeAt(i);
+        slot = slotOfName.get(name);
+        if (slot === undefined) {
+          slot = names.length;
+          slotOfName.set(name, slot);
+          names.push(name);
+          sizes.push(0);
+        }
+        slotOfSymbol[id] = slot;
+      }
+      slots[i] = slot;
+      sizes[slot]++;
+    }
+    const lists = sizes.map((n) => new Int32Array(n));
+    const filled = new Array<number>(names.length).fill(0);
+    for (let i = 0; i < count; i++) {
+      const slot = slots[i];
+      lists[slot][filled[slot]++] = i;
+    }
+    return new Map(names.map((name, k) => [name, lists[k]]));
   }
 
   fieldNameOf(id: number): string | undefined {
