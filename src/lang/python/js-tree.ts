@@ -419,6 +419,11 @@ export class PyTree {
     return next < this.rows[parent * ROW + SUBTREE_END] ? next : -1;
   }
 
+  /** The row after the last of row `i`'s descendants. */
+  subtreeEndRow(i: number): number {
+    return this.rows[i * ROW + SUBTREE_END];
+  }
+
   isNamedAt(i: number): boolean {
     return (this.rows[i * ROW + FLAGS] & NAMED) !== 0;
   }

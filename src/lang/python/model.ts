@@ -52,6 +52,10 @@ const LIBRARY_BASES: Record<string, string[]> = {
 
 export type Constant = number | string | boolean | null;
 
+function has(names: readonly string[] | ReadonlySet<string>, name: string): boolean {
+  return Array.isArray(names) ? names.includes(name) : (names as ReadonlySet<string>).has(name);
+}
+
 export class SemanticModel {
   readonly root: SyntaxNode;
   private readonly scopes = new Map<number, Scope>();
@@ -59,9 +63,10 @@ export class SemanticModel {
   private classByName?: Map<string, ClassInfo>;
   private readonly typeCache = new Map<number, string | undefined>();
   private readonly inProgress = new Set<number>();
-  /** Memo of scopeOf / resolveCall by node id: every rule asks about the same calls (issue 6). */
-  private readonly scopeOfCache = new Map<number, Scope>();
+  /** Memo of resolveCall by node id: every rule asks about the same calls (issue 6). */
   private readonly callCache = new Map<number, CallInfo>();
+  /** Memo of scopeNodeOf by row: the scope node's row + 1, or 0 when not known yet. */
+  private readonly scopeRows: Int32Array;
 
   constructor(
     readonly tree: Tree,
@@ -70,6 +75,7 @@ export class SemanticModel {
     readonly location: ModuleLocation = {},
   ) {
     this.root = tree.rootNode;
+    this.scopeRows = new Int32Array(tree.count);
   }
 
   get moduleName(): string {
@@ -89,15 +95,8 @@ export class SemanticModel {
   }
 
   scopeOf(node: SyntaxNode): Scope {
-    let s = this.scopeOfCache.get(node.id);
-    if (!s) {
-      s = this.scopeFor(this.scopeNodeOf(node));
-      this.scopeOfCache.set(node.id, s);
-    }
-    return s;
+    return this.scopeFor(this.scopeNodeOf(node));
   }
-
-  private readonly scopeNodeCache = new Map<number, SyntaxNode>();
 
   /**
    * enclosingScopeNode(node), remembered for every node on the way up: walking to the scope
@@ -109,9 +108,11 @@ export class SemanticModel {
   private scopeNodeOf(node: SyntaxNode): SyntaxNode {
     const path: SyntaxNode[] = [];
     let result: SyntaxNode | undefined;
+    if (node.tree !== this.tree) return enclosingScopeNode(node);
+    const rows = this.scopeRows;
     for (let n = node; !result; ) {
-      const cached = this.scopeNodeCache.get(n.id);
-      if (cached) result = cached;
+      const cached = rows[n.pre];
+      if (cached !== 0) result = this.tree.node(cached - 1);
       else if (n.startIndex === n.endIndex) result = enclosingScopeNode(n);
       else {
         path.push(n);
@@ -121,7 +122,7 @@ export class SemanticModel {
         else n = p;
       }
     }
-    for (const x of path) this.scopeNodeCache.set(x.id, result);
+    for (const x of path) rows[x.pre] = result.pre + 1;
     return result;
   }
 
@@ -250,17 +251,16 @@ export class SemanticModel {
 
   matchInfo(info: CallInfo, names: readonly string[] | ReadonlySet<string>): string | undefined {
     if (!info.name) return undefined;
-    const has = Array.isArray(names) ? (n: string) => names.includes(n) : (n: string) => (names as ReadonlySet<string>).has(n);
-    if (has(info.name)) return info.name;
+    if (has(names, info.name)) return info.name;
     // A user class called as a constructor is a subclass instance of its bases.
     const calledClass = this.classByQualifiedName(info.name);
     if (calledClass) {
-      for (const base of this.ancestors(info.name)) if (has(base)) return base;
+      for (const base of this.ancestors(info.name)) if (has(names, base)) return base;
     }
     if (info.receiverType && info.method) {
       for (const base of this.ancestors(info.receiverType)) {
         const candidate = `${base}.${info.method}`;
-        if (has(candidate)) return candidate;
+        if (has(names, candidate)) return candidate;
       }
     }
     return undefined;

@@ -118,21 +118,18 @@ const BINDING_TYPES = new Set([
 ]);
 
 // Most of a scope body is expressions that bind nothing: they are walked over the tree's rows,
-// and only the nodes that can bind a name become node objects.
-// An explicit stack, not recursion: expressions can nest thousands deep (generated data).
+// and only the nodes that can bind a name become node objects. The walk is a scan of the
+// subtree's rows in pre-order (source order), stepping over a subtree where it need not look:
+// no stack and no recursion, whatever the nesting (generated data nests thousands deep).
 function collectRow(tree: SyntaxNode['tree'], row: number, scope: Scope, where: ModuleLocation): void {
-  const pending: number[] = [];
-  const pushChildren = (r: number) => {
-    const start = pending.length;
-    for (let c = tree.firstChildRow(r); c !== -1; c = tree.nextSiblingRow(r, c)) if (tree.isNamedAt(c)) pending.push(c);
-    // Reversed, so that children are visited in source order.
-    for (let a = start, b = pending.length - 1; a < b; a++, b--) [pending[a], pending[b]] = [pending[b], pending[a]];
-  };
-  pushChildren(row);
-  while (pending.length) {
-    const c = pending.pop()!;
-    if (BINDING_TYPES.has(tree.typeAt(c))) visit(tree.node(c), scope, where);
-    else pushChildren(c);
+  const end = tree.subtreeEndRow(row);
+  for (let c = row + 1; c < end; ) {
+    // Only named nodes are looked into, as namedChildren would.
+    if (!tree.isNamedAt(c)) c = tree.subtreeEndRow(c);
+    else if (BINDING_TYPES.has(tree.typeAt(c))) {
+      visit(tree.node(c), scope, where);
+      c = tree.subtreeEndRow(c);
+    } else c++;
   }
 }
 
