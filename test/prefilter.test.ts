@@ -11,7 +11,7 @@ const rule = (code: string, triggers: Rule['triggers']): Rule =>
   ({ code, name: code, triggers, nodeTypes: [], visit() {} }) as unknown as Rule;
 
 test('the scanner finds every word that occurs, overlapping or nested ones too', () => {
-  const words = ['Session', 'ClientSession', 'async', 'asyncio', 'io', 'cio', 'requests', 'Pool', 'QueuePool', 'x.y'];
+  const words = ['Session', 'ClientSession', 'async', 'asyncio', 'io', 'cio', 'requests', 'socket', 'Pool', 'QueuePool', 'x.y'];
   const s = new WordScanner(words);
   const texts = [
     '',
@@ -23,6 +23,9 @@ test('the scanner finds every word that occurs, overlapping or nested ones too',
     'x.y but not xzy',
     'xzy only',
     'ClientSessionPool',
+    // A word that starts inside another one's match and ends after it.
+    'requestsocket',
+    'SessionPoo',
   ];
   for (const text of texts) {
     const expected = new Set(words.filter((w) => text.includes(w)));
