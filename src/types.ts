@@ -121,6 +121,9 @@ export interface RuleContext {
   report(input: ReportInput): void;
 }
 
+/** A word (a substring of the code or of the module name) or a pattern matched in the code. */
+export type Trigger = string | RegExp;
+
 export interface Rule {
   code: string;
   name: string;
@@ -134,10 +137,13 @@ export interface Rule {
   /**
    * Necessary conditions of a finding, checked on a file's text before it is parsed (see
    * engine/prefilter.ts): words (module names, keywords), which also count when they occur in
-   * the file's dotted module name, or patterns (`/async\s+def/`). The rule runs on a file only
-   * when one of them is there; a file no enabled rule triggers on is not parsed. Empty = always.
+   * the file's dotted module name, patterns (`/async\s+def/`), or lists of them that must all
+   * be there (`['aiohttp', 'Connector']`: a name's module and its last part), the first in the
+   * code as above, the others anywhere in the text (a string annotation can name a class). The
+   * rule runs on a file only when one of them is there; a file no enabled rule triggers on is
+   * not parsed. Empty = always.
    */
-  triggers: ReadonlyArray<string | RegExp>;
+  triggers: ReadonlyArray<Trigger | readonly Trigger[]>;
   /** Node types the rule wants to visit ('call', 'module', ...). */
   nodeTypes: string[];
   options?: Record<string, RuleOption>;

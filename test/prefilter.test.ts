@@ -34,7 +34,7 @@ test('the scanner finds every word that occurs, overlapping or nested ones too',
 });
 
 test('the scanner agrees with includes() for the real rules on a mixed text', async () => {
-  const words = [...new Set((await allRules()).flatMap((r) => r.triggers.filter((t): t is string => typeof t === 'string')))];
+  const words = [...new Set((await allRules()).flatMap((r) => r.triggers.flat().filter((t): t is string => typeof t === 'string')))];
   const text = words.map((w, i) => (i % 3 === 0 ? w.toUpperCase() : i % 3 === 1 ? `_${w}_` : w.slice(1))).join('\n');
   assert.deepEqual(new WordScanner(words).find(text), new Set(words.filter((w) => text.includes(w))));
 });
@@ -55,6 +55,25 @@ test('rules run where a word, a pattern or the module name triggers them', () =>
   assert.deepEqual(codes('from .tasks import gather', 'asyncio.base_events'), ['C', 'D']);
   // Only the candidates are filtered; the scan covers the whole enabled set.
   assert.deepEqual(rulesTriggeredBy('import requests', [r1], all).map((r) => r.code), ['A']);
+});
+
+test('a list trigger needs all its items: the first in code, the others anywhere', () => {
+  const r = rule('L', [['aiohttp', 'Connector'], ['httpx', 'Limits']]);
+  const other = rule('O', [['asyncio', /\bsleep\(/]]);
+  const all = [r, other];
+  const codes = (text: string, moduleName?: string) => rulesTriggeredBy(text, all, all, moduleName).map((x) => x.code);
+  assert.deepEqual(codes('import aiohttp\nc = aiohttp.TCPConnector(limit=0)'), ['L']);
+  assert.deepEqual(codes('import aiohttp\ns = aiohttp.ClientSession()'), []);
+  assert.deepEqual(codes('from x import TCPConnector, Limits'), []);
+  // The module must be in code; the class may be named in a string annotation.
+  assert.deepEqual(codes('import aiohttp\ndef f(c: "aiohttp.TCPConnector"): ...'), ['L']);
+  assert.deepEqual(codes('# import aiohttp\nc = TCPConnector(limit=0)'), []);
+  // Inside the package, the module name stands for the import.
+  assert.deepEqual(codes('from .connector import TCPConnector', 'aiohttp.client'), ['L']);
+  // Patterns work in lists too.
+  assert.deepEqual(codes('import asyncio\nawait asyncio.sleep(1)'), ['O']);
+  assert.deepEqual(codes('import asyncio\nx = 1  # sleep(1)'), ['O']);
+  assert.deepEqual(codes('import time\ntime.sleep(1)'), []);
 });
 
 test('a /g pattern trigger gives the same answer on every file', () => {

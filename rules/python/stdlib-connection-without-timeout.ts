@@ -88,8 +88,21 @@ const rule: Rule = {
   category: 'timeout',
   severity: 'error',
   fixable: 'safe',
-  // Each target's name needs its module imported (or, inside the module itself, its class name).
-  triggers: ['urllib', 'create_connection', 'HTTPConnection', 'HTTPSConnection', 'SMTP', 'LMTP', 'FTP', 'IMAP4', 'POP3', 'Telnet'],
+  // Each target needs its module imported (or the file to be inside it) and its name spelled:
+  // `SMTP` covers `SMTP_SSL`; an OpenerDirector comes from `build_opener()` or by its name.
+  triggers: [
+    ['urllib', 'urlopen'],
+    ['urllib', 'OpenerDirector'],
+    ['urllib', 'build_opener'],
+    ['socket', 'create_connection'],
+    ['http', 'HTTPConnection'],
+    ['smtplib', 'SMTP'],
+    ['smtplib', 'LMTP'],
+    ['ftplib', 'FTP'],
+    ['imaplib', 'IMAP4'],
+    ['poplib', 'POP3'],
+    ['telnetlib', 'Telnet'],
+  ],
   nodeTypes: ['call'],
   docs: {
     summary:

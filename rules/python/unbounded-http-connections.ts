@@ -18,7 +18,11 @@ const rule: Rule = {
   category: 'bounded-pool',
   severity: 'warning',
   fixable: 'unsafe',
-  triggers: ['Connector', 'Limits'],
+  // A connector or Limits named with its module imported (or inside the package itself).
+  triggers: [
+    ['aiohttp', 'Connector'],
+    ['httpx', 'Limits'],
+  ],
   nodeTypes: ['call'],
   docs: {
     summary:

@@ -3,9 +3,14 @@
 // in the file's code — not in a comment or a plain string literal (lang/python/non-code.ts) —
 // or, for words, in the file's dotted module name (inside a package, a relative import
 // resolves to names under that package without spelling them); a file no rule can report on
-// is not parsed at all. Triggers must be necessary conditions of a finding, never heuristics:
+// is not parsed at all. A trigger may be a list whose items must all occur, not necessarily
+// together: a name's module and its last part (`['aiohttp', 'Connector']`). Its first item counts
+// as a trigger of its own does; the others count anywhere in the text, comments and strings
+// included, since a class can be named in a string annotation (`s: "aiohttp.TCPConnector"`)
+// while its module is imported in code.
+// Triggers must be necessary conditions of a finding, never heuristics:
 // findings are the same with the prefilter off (`--no-prefilter`, tested).
-import type { Rule } from '../types.js';
+import type { Rule, Trigger } from '../types.js';
 import { nonCodeRanges, rangeEndAt } from '../lang/python/non-code.js';
 
 /** Finds, in one scan of a text, which of a fixed set of words occur in it. */
@@ -70,7 +75,7 @@ const scanners = new WeakMap<readonly Rule[], WordScanner>();
 function scannerFor(rules: readonly Rule[]): WordScanner {
   let s = scanners.get(rules);
   if (!s) {
-    s = new WordScanner(rules.flatMap((r) => r.triggers.filter((t): t is string => typeof t === 'string')));
+    s = new WordScanner(rules.flatMap((r) => r.triggers.flat().filter((t): t is string => typeof t === 'string')));
     scanners.set(rules, s);
   }
   return s;
@@ -95,18 +100,25 @@ export function rulesTriggeredBy(
   let found: { at: number[]; words: string[] } | undefined;
   const triggered = (rules: readonly Rule[], skip: readonly number[] | undefined): Rule[] => {
     let words: Set<string> | undefined;
-    // Several rules share a pattern (`async def`): each is tested once per text.
+    let wordsAnywhere: Set<string> | undefined;
+    // Several rules share a pattern (`async def`): each is tested once per text (and place).
     const tested = new Map<RegExp, boolean>();
-    const has = (t: string | RegExp): boolean => {
+    const testedAnywhere = new Map<RegExp, boolean>();
+    const has = (t: Trigger, inCodeOnly = true): boolean => {
+      const skipHere = inCodeOnly ? skip : undefined;
       if (typeof t !== 'string') {
-        let v = tested.get(t);
-        if (v === undefined) tested.set(t, (v = matchesOutside(t, text, skip)));
+        const memo = skipHere ? tested : testedAnywhere;
+        let v = memo.get(t);
+        if (v === undefined) memo.set(t, (v = matchesOutside(t, text, skipHere)));
         return v;
       }
-      words ??= scanner.wordsAt((found ??= scanner.occurrences(text)), skip);
-      return words.has(t) || (moduleName !== undefined && moduleName.includes(t));
+      found ??= scanner.occurrences(text);
+      const set = skipHere ? (words ??= scanner.wordsAt(found, skipHere)) : (wordsAnywhere ??= scanner.wordsAt(found));
+      return set.has(t) || (moduleName !== undefined && moduleName.includes(t));
     };
-    return rules.filter((r) => r.triggers.length === 0 || r.triggers.some(has));
+    const holds = (t: Trigger | readonly Trigger[]): boolean =>
+      Array.isArray(t) ? t.every((item: Trigger, i: number) => has(item, i === 0)) : has(t as Trigger);
+    return rules.filter((r) => r.triggers.length === 0 || r.triggers.some(holds));
   };
   const anywhere = triggered(candidates, undefined);
   if (anywhere.every((r) => r.triggers.length === 0)) return anywhere;
