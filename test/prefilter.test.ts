@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WordScanner, rulesTriggeredBy } from '../src/engine/prefilter.js';
+import { nameTriggers } from '../src/lang/python/knowledge.js';
 import type { Rule } from '../src/types.js';
 import { rules as allRules } from './support.js';
 
@@ -79,4 +80,18 @@ test('a list trigger needs all its items: the first in code, the others anywhere
 test('a /g pattern trigger gives the same answer on every file', () => {
   const r = rule('G', [/requests/g]);
   for (let i = 0; i < 3; i++) assert.equal(rulesTriggeredBy('import requests', [r]).length, 1);
+});
+
+test('name triggers: module and spelled name, through aliases and library subclasses', () => {
+  const got = nameTriggers(['socket.socket', 'socket.create_connection', 'urllib3.Retry', 'sqlalchemy.orm.sessionmaker.__call__']);
+  const has = (t: string[]) => got.some((g) => JSON.stringify(g) === JSON.stringify(t));
+  // `socket.socket` spells only its module; the module alone makes ['socket', ...] redundant.
+  assert.ok(has(['socket']));
+  assert.ok(!got.some((g) => g[0] === 'socket' && g.length > 1), JSON.stringify(got));
+  // A library subclass reaches the name too (a user class deriving from ssl.SSLSocket is a socket).
+  assert.ok(has(['ssl', 'SSLSocket']));
+  // canonicalName() maps requests' re-export to urllib3's Retry: a file may spell only `requests`.
+  assert.ok(has(['urllib3', 'Retry']) && has(['requests', 'Retry']), JSON.stringify(got));
+  // Calling an instance spells the class's name, not `__call__`.
+  assert.ok(has(['sqlalchemy', 'sessionmaker']));
 });

@@ -96,6 +96,7 @@ const rule: Rule = {
     ['urllib', 'build_opener'],
     ['socket', 'create_connection'],
     ['http', 'HTTPConnection'],
+    ['http', 'HTTPSConnection'],
     ['smtplib', 'SMTP'],
     ['smtplib', 'LMTP'],
     ['ftplib', 'FTP'],

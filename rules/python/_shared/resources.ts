@@ -1,14 +1,13 @@
 // Shared by the resource-close rules (CL4xx): the trigger words and how a resource is named in
 // messages. The analysis itself lives in src/lang/python/lifetime.ts.
-import { RESOURCE_MODULES, withArticle, type Lifetime } from '../../../src/lang/python/lifetime.js';
+import { RESOURCE_TRIGGERS as FROM_CREATORS, withArticle, type Lifetime } from '../../../src/lang/python/lifetime.js';
 
 /**
- * Words one of which a file must contain for any resource to be recognised: the top-level modules
- * of the creators (`requests`, `sqlite3`, `socket`, `concurrent`, ...). A creator is reached
- * through an import, annotation or base class that spells its module, or, inside the library
- * itself, through a relative import, where the file's module name spells it.
+ * What a file must contain for any resource to be recognised: a creator's top-level module
+ * (`requests`, `sqlite3`, `socket`, `concurrent`, ...) and the name a call to it spells
+ * (`ThreadPoolExecutor`, `connect`, `Session`): see nameTriggers() in knowledge.ts.
  */
-export const RESOURCE_TRIGGERS: string[] = RESOURCE_MODULES;
+export const RESOURCE_TRIGGERS: ReadonlyArray<readonly string[]> = FROM_CREATORS;
 
 /** `` `session` (a requests.Session) `` or `` a requests.Session `` for an unnamed one. */
 export function describe(lt: Lifetime): string {

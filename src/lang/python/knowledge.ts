@@ -303,3 +303,55 @@ export const BUILTINS = new Set([
   'getattr', 'setattr', 'hasattr', 'super', 'type', 'object', 'str', 'int', 'float', 'bool', 'bytes',
   'exec', 'eval', 'compile', '__import__', 'breakpoint',
 ]);
+
+/** Library subclassing that matters for rules (a `ProxyManager` is a `PoolManager`). */
+export const LIBRARY_BASES: Record<string, string[]> = {
+  'urllib3.ProxyManager': ['urllib3.PoolManager'],
+  'urllib3.HTTPSConnectionPool': ['urllib3.HTTPConnectionPool'],
+  'http.client.HTTPSConnection': ['http.client.HTTPConnection'],
+  'smtplib.SMTP_SSL': ['smtplib.SMTP'],
+  'smtplib.LMTP': ['smtplib.SMTP'],
+  'ftplib.FTP_TLS': ['ftplib.FTP'],
+  'imaplib.IMAP4_SSL': ['imaplib.IMAP4'],
+  'poplib.POP3_SSL': ['poplib.POP3'],
+  'ssl.SSLSocket': ['socket.socket'],
+  'asyncio.BoundedSemaphore': ['asyncio.Semaphore'],
+  'threading.BoundedSemaphore': ['threading.Semaphore'],
+  'queue.LifoQueue': ['queue.Queue'],
+  'queue.PriorityQueue': ['queue.Queue'],
+  'redis.asyncio.Redis': [],
+};
+
+/**
+ * Prefilter triggers (engine/prefilter.ts) for a rule that matches these canonical names: for
+ * each name, and each other spelling that reaches it (a prefix canonicalName() maps from another
+ * module, a library subclass), its top-level module and the part a reference to it spells: the
+ * last one, or for `X.__call__` (calling an X instance) X's. Subclasses defined in the file spell
+ * their base; names inside the library itself are covered by the module-name rule of triggers.
+ */
+export function nameTriggers(names: Iterable<string>): string[][] {
+  const spellings = new Set<string>();
+  const add = (name: string): void => {
+    if (spellings.has(name)) return;
+    spellings.add(name);
+    const top = name.split('.')[0];
+    for (const [from, to] of CANONICAL_PREFIXES) {
+      // Only a spelling under another module can need another trigger.
+      if (name.startsWith(to) && from.split('.')[0] !== top) add(from + name.slice(to.length));
+    }
+    for (const [cls, bases] of Object.entries(LIBRARY_BASES)) {
+      for (const base of bases) if (name === base || name.startsWith(`${base}.`)) add(cls + name.slice(base.length));
+    }
+  };
+  for (const n of names) add(n);
+  const out = new Map<string, string[]>();
+  for (const name of spellings) {
+    const parts = name.split('.');
+    const top = parts[0];
+    const spelled = parts.length > 2 && parts[parts.length - 1] === '__call__' ? parts[parts.length - 2] : parts[parts.length - 1];
+    const trigger = spelled === top ? [top] : [top, spelled];
+    out.set(trigger.join(' '), trigger);
+  }
+  // A module alone makes the lists that start with it redundant.
+  return [...out.values()].filter((t) => t.length === 1 || !out.has(t[0])).sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+}

@@ -10,7 +10,7 @@ import type { SyntaxNode } from './tree.js';
 import type { ClassInfo, SemanticModel } from './model.js';
 import type { Binding, Scope } from './scopes.js';
 import { FUNCTION_TYPES, decoratorsOf, enclosingFunction, enclosingStatement, isAsyncFunction } from './context.js';
-import { canonicalName } from './knowledge.js';
+import { canonicalName, nameTriggers } from './knowledge.js';
 import { addTo } from '../../util/multimap.js';
 
 // ---- what counts as a resource --------------------------------------------------------------
@@ -108,8 +108,8 @@ const STREAM_SPEC: SpecData = { label: 'streamed requests.Response', family: 'st
 
 const CREATOR_NAMES = new Set(Object.keys(CREATORS));
 
-/** The top-level modules every resource comes from (the resource-close rules' triggers). */
-export const RESOURCE_MODULES: string[] = [...new Set([...CREATOR_NAMES, ...STREAM_CALLS].map((n) => n.split('.')[0]))].sort();
+/** The resource-close rules' triggers: each creator's module and the name a call to it spells. */
+export const RESOURCE_TRIGGERS: string[][] = nameTriggers([...CREATOR_NAMES, ...STREAM_CALLS]);
 const UNBOUND_SESSIONS = new Set(['sqlalchemy.orm.Session', 'sqlalchemy.ext.asyncio.AsyncSession']);
 
 /** Every method that releases some resource (a lenient set: a release is never a leak). */

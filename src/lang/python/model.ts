@@ -5,7 +5,7 @@
 import { parsePython, type SyntaxNode, type Tree } from './tree.js';
 import { buildScope, type Binding, type ModuleLocation, type Scope } from './scopes.js';
 import { enclosingScopeNode, enclosingFunction, holdsInScope, isInside, unwrap } from './context.js';
-import { BUILTINS, KNOWN_CLASSES, RETURN_TYPES, SIGNATURES, canonicalName } from './knowledge.js';
+import { BUILTINS, KNOWN_CLASSES, LIBRARY_BASES, RETURN_TYPES, SIGNATURES, canonicalName } from './knowledge.js';
 import { argumentOf, type ArgumentLookup } from './calls.js';
 import { addTo } from '../../util/multimap.js';
 
@@ -31,24 +31,6 @@ export interface ClassInfo {
   /** `self.x = value` in any method and `x = value` / `x: T` in the class body. */
   attributes: Map<string, Binding[]>;
 }
-
-/** Library subclassing that matters for rules (a `ProxyManager` is a `PoolManager`). */
-const LIBRARY_BASES: Record<string, string[]> = {
-  'urllib3.ProxyManager': ['urllib3.PoolManager'],
-  'urllib3.HTTPSConnectionPool': ['urllib3.HTTPConnectionPool'],
-  'http.client.HTTPSConnection': ['http.client.HTTPConnection'],
-  'smtplib.SMTP_SSL': ['smtplib.SMTP'],
-  'smtplib.LMTP': ['smtplib.SMTP'],
-  'ftplib.FTP_TLS': ['ftplib.FTP'],
-  'imaplib.IMAP4_SSL': ['imaplib.IMAP4'],
-  'poplib.POP3_SSL': ['poplib.POP3'],
-  'ssl.SSLSocket': ['socket.socket'],
-  'asyncio.BoundedSemaphore': ['asyncio.Semaphore'],
-  'threading.BoundedSemaphore': ['threading.Semaphore'],
-  'queue.LifoQueue': ['queue.Queue'],
-  'queue.PriorityQueue': ['queue.Queue'],
-  'redis.asyncio.Redis': [],
-};
 
 export type Constant = number | string | boolean | null;
 
