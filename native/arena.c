@@ -31,7 +31,7 @@ typedef struct {
 
 enum { MIN_CHUNK = 1 << 20, MAX_GROWTH = 64 << 20 };
 // Chunks kept for the next file: enough for most modules, not a big file's peak for ever.
-static const size_t KEEP_BYTES = (size_t)32 << 20;
+static const size_t KEEP_BYTES = (size_t)8 << 20;
 
 static _Thread_local Arena *current;
 
