@@ -75,7 +75,10 @@ const scanners = new WeakMap<readonly Rule[], WordScanner>();
 function scannerFor(rules: readonly Rule[]): WordScanner {
   let s = scanners.get(rules);
   if (!s) {
-    s = new WordScanner(rules.flatMap((r) => r.triggers.flat().filter((t): t is string => typeof t === 'string')));
+    // A list's later items count anywhere in the text: includes() answers for them, only when
+    // the list's first item is there (they are common words: `get`, `connect`, `http`).
+    const heads = rules.flatMap((r) => r.triggers.map((t) => (Array.isArray(t) ? t[0] : t)));
+    s = new WordScanner(heads.filter((t): t is string => typeof t === 'string'));
     scanners.set(rules, s);
   }
   return s;
@@ -112,9 +115,10 @@ export function rulesTriggeredBy(
         if (v === undefined) memo.set(t, (v = matchesOutside(t, text, skipHere)));
         return v;
       }
+      if (moduleName !== undefined && moduleName.includes(t)) return true;
+      if (!inCodeOnly) return text.includes(t);
       found ??= scanner.occurrences(text);
-      const set = skipHere ? (words ??= scanner.wordsAt(found, skipHere)) : (wordsAnywhere ??= scanner.wordsAt(found));
-      return set.has(t) || (moduleName !== undefined && moduleName.includes(t));
+      return (skip ? (words ??= scanner.wordsAt(found, skip)) : (wordsAnywhere ??= scanner.wordsAt(found))).has(t);
     };
     const holds = (t: Trigger | readonly Trigger[]): boolean =>
       Array.isArray(t) ? t.every((item: Trigger, i: number) => has(item, i === 0)) : has(t as Trigger);
