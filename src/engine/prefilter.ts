@@ -120,8 +120,11 @@ export function rulesTriggeredBy(
       found ??= scanner.occurrences(text);
       return (skip ? (words ??= scanner.wordsAt(found, skip)) : (wordsAnywhere ??= scanner.wordsAt(found))).has(t);
     };
-    const holds = (t: Trigger | readonly Trigger[]): boolean =>
-      Array.isArray(t) ? t.every((item: Trigger, i: number) => has(item, i === 0)) : has(t as Trigger);
+    const holds = (t: Trigger | readonly Trigger[]): boolean => {
+      if (!Array.isArray(t)) return has(t as Trigger);
+      for (let i = 0; i < t.length; i++) if (!has(t[i], i === 0)) return false;
+      return true;
+    };
     return rules.filter((r) => r.triggers.length === 0 || r.triggers.some(holds));
   };
   const anywhere = triggered(candidates, undefined);

@@ -16,6 +16,7 @@ const NAME_WORDS = new Set([
  * `config/gunicorn.py`, `prod.gunicorn.conf.py`). Not `test_gunicorn.py` or `gunicorn_worker.py`.
  */
 export function isGunicornConfigPath(path: string): boolean {
+  if (!/gunicorn/i.test(path)) return false;
   const base = path.split(/[\\/]/).pop()!.toLowerCase();
   if (!base.endsWith('.py')) return false;
   const words = base.slice(0, -3).split(/[._-]+/).filter(Boolean);

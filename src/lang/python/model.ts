@@ -34,6 +34,11 @@ export interface ClassInfo {
 
 export type Constant = number | string | boolean | null;
 
+function hasContainer(list: readonly Binding[]): boolean {
+  for (const b of list) if (b.container) return true;
+  return false;
+}
+
 function has(names: readonly string[] | ReadonlySet<string>, name: string): boolean {
   return Array.isArray(names) ? names.includes(name) : (names as ReadonlySet<string>).has(name);
 }
@@ -122,7 +127,7 @@ export class SemanticModel {
       if (scope !== own && scope.kind === 'class') continue;
       let list = scope.bindings.get(name);
       if (!list || !list.length) continue;
-      if (list.some((b) => b.container)) {
+      if (hasContainer(list)) {
         // A comprehension's variable: the innermost comprehension holding `at` binds it; outside
         // its comprehension it does not exist.
         const inside = list.filter((b) => b.container && isInside(at, b.container));
