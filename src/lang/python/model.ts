@@ -34,6 +34,37 @@ export interface ClassInfo {
 
 export type Constant = number | string | boolean | null;
 
+/** A class body's methods, and its attributes: `self.x = value` in any method, `x = value` in the body. */
+function collectMembers(node: SyntaxNode, methods: Map<string, SyntaxNode>, attributes: Map<string, Binding[]>): void {
+  const addAttr = (b: Binding) => addTo(attributes, b.name, b);
+  for (const stmt of node.childForFieldName('body')?.namedChildren ?? []) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition') {
+      const fname = def.childForFieldName('name')?.text;
+      if (fname) methods.set(fname, def);
+      const self = def.childForFieldName('parameters')?.namedChild(0);
+      const selfName = self?.type === 'identifier' ? self.text : self?.type === 'typed_parameter' ? self.namedChild(0)?.text : undefined;
+      if (selfName) {
+        for (const a of def.descendantsOfType('assignment')) {
+          const left = a.childForFieldName('left');
+          if (left?.type === 'attribute' && left.childForFieldName('object')?.text === selfName) {
+            let value = a.childForFieldName('right');
+            while (value?.type === 'assignment') value = value.childForFieldName('right');
+            const attr = left.childForFieldName('attribute')!;
+            addAttr({ name: attr.text, kind: 'assign', node: left, value: value ?? undefined, annotation: a.childForFieldName('type') ?? undefined, start: left.startIndex });
+          }
+        }
+      }
+    } else if (stmt.type === 'expression_statement') {
+      const a = stmt.namedChild(0);
+      const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+      if (a && left?.type === 'identifier') {
+        addAttr({ name: left.text, kind: 'assign', node: left, value: a.childForFieldName('right') ?? undefined, annotation: a.childForFieldName('type') ?? undefined, start: left.startIndex });
+      }
+    }
+  }
+}
+
 function hasContainer(list: readonly Binding[]): boolean {
   for (const b of list) if (b.container) return true;
   return false;
@@ -465,7 +496,8 @@ export class SemanticModel {
       if (p.type === 'class_definition' || p.type === 'function_definition') outer.unshift(p.childForFieldName('name')?.text ?? '?');
     }
     const qualifiedName = [this.moduleName, ...outer, name].join('.');
-    const info: ClassInfo = { name, qualifiedName, node, bases: [], methods: new Map(), attributes: new Map() };
+    // bases, methods and attributes are getters, defined below.
+    const info = { name, qualifiedName, node } as ClassInfo;
     const supers = node.childForFieldName('superclasses');
     // Bases resolve lazily: a base may be a class defined later in the file.
     Object.defineProperty(info, 'bases', {
@@ -479,33 +511,23 @@ export class SemanticModel {
       },
       configurable: true,
     });
-    const body = node.childForFieldName('body');
-    const addAttr = (b: Binding) => addTo(info.attributes, b.name, b);
-    for (const stmt of body?.namedChildren ?? []) {
-      const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-      if (def?.type === 'function_definition') {
-        const fname = def.childForFieldName('name')?.text;
-        if (fname) info.methods.set(fname, def);
-        const self = def.childForFieldName('parameters')?.namedChild(0);
-        const selfName = self?.type === 'identifier' ? self.text : self?.type === 'typed_parameter' ? self.namedChild(0)?.text : undefined;
-        if (selfName) {
-          for (const a of def.descendantsOfType('assignment')) {
-            const left = a.childForFieldName('left');
-            if (left?.type === 'attribute' && left.childForFieldName('object')?.text === selfName) {
-              let value = a.childForFieldName('right');
-              while (value?.type === 'assignment') value = value.childForFieldName('right');
-              const attr = left.childForFieldName('attribute')!;
-              addAttr({ name: attr.text, kind: 'assign', node: left, value: value ?? undefined, annotation: a.childForFieldName('type') ?? undefined, start: left.startIndex });
-            }
-          }
-        }
-      } else if (stmt.type === 'expression_statement') {
-        const a = stmt.namedChild(0);
-        const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
-        if (a && left?.type === 'identifier') {
-          addAttr({ name: left.text, kind: 'assign', node: left, value: a.childForFieldName('right') ?? undefined, annotation: a.childForFieldName('type') ?? undefined, start: left.startIndex });
-        }
-      }
+    // Methods and attributes are collected when first asked for: most classes (test cases) are
+    // only looked up by name, as a call's possible constructor.
+    const members = () => {
+      const methods = new Map<string, SyntaxNode>();
+      const attributes = new Map<string, Binding[]>();
+      collectMembers(node, methods, attributes);
+      Object.defineProperty(info, 'methods', { value: methods });
+      Object.defineProperty(info, 'attributes', { value: attributes });
+    };
+    for (const key of ['methods', 'attributes'] as const) {
+      Object.defineProperty(info, key, {
+        get: () => {
+          members();
+          return info[key];
+        },
+        configurable: true,
+      });
     }
     return info;
   }
