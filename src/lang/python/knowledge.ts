@@ -323,32 +323,44 @@ export const LIBRARY_BASES: Record<string, string[]> = {
 };
 
 /**
- * Prefilter triggers (engine/prefilter.ts) for a rule that matches these canonical names: for
- * each name, and each other spelling that reaches it (a prefix canonicalName() maps from another
- * module, a library subclass), its top-level module and the part a reference to it spells: the
- * last one, or for `X.__call__` (calling an X instance) X's. Subclasses defined in the file spell
- * their base; names inside the library itself are covered by the module-name rule of triggers.
+ * Every dotted name that resolves to one of `names`: the names themselves, the spellings
+ * canonicalName() maps to them (`redis.StrictRedis`, `requests.adapters.Retry`), and library
+ * subclasses and their members (`ssl.SSLSocket` for `socket.socket`).
  */
-export function nameTriggers(names: Iterable<string>): string[][] {
-  const spellings = new Set<string>();
+export function spellingsOf(names: Iterable<string>): Set<string> {
+  const out = new Set<string>();
   const add = (name: string): void => {
-    if (spellings.has(name)) return;
-    spellings.add(name);
-    const top = name.split('.')[0];
+    if (out.has(name)) return;
+    out.add(name);
     for (const [from, to] of CANONICAL_PREFIXES) {
-      // Only a spelling under another module can need another trigger.
-      if (name.startsWith(to) && from.split('.')[0] !== top) add(from + name.slice(to.length));
+      // A `from` under `to` itself (`requests.api.` for `requests.`) spells the same last part.
+      if (name.startsWith(to) && !from.startsWith(to)) add(from + name.slice(to.length));
     }
     for (const [cls, bases] of Object.entries(LIBRARY_BASES)) {
       for (const base of bases) if (name === base || name.startsWith(`${base}.`)) add(cls + name.slice(base.length));
     }
   };
   for (const n of names) add(n);
+  return out;
+}
+
+/** The part of a qualified name a reference to it spells: the last, or for `X.__call__` (calling an X instance) X's. */
+export function spelledPart(name: string): string {
+  const parts = name.split('.');
+  return parts.length > 2 && parts[parts.length - 1] === '__call__' ? parts[parts.length - 2] : parts[parts.length - 1];
+}
+
+/**
+ * Prefilter triggers (engine/prefilter.ts) for a rule that matches these canonical names: for
+ * each spelling of each name (spellingsOf), its top-level module and the part a reference to it
+ * spells. Subclasses defined in the file spell their base; names inside the library itself are
+ * covered by the module-name rule of triggers.
+ */
+export function nameTriggers(names: Iterable<string>): string[][] {
   const out = new Map<string, string[]>();
-  for (const name of spellings) {
-    const parts = name.split('.');
-    const top = parts[0];
-    const spelled = parts.length > 2 && parts[parts.length - 1] === '__call__' ? parts[parts.length - 2] : parts[parts.length - 1];
+  for (const name of spellingsOf(names)) {
+    const top = name.split('.')[0];
+    const spelled = spelledPart(name);
     const trigger = spelled === top ? [top] : [top, spelled];
     out.set(trigger.join(' '), trigger);
   }

@@ -141,6 +141,7 @@ export function resourceCreatedBy(model: SemanticModel, call: SyntaxNode): Resou
 
 function computeSpec(model: SemanticModel, call: SyntaxNode): ResourceSpec | undefined {
   if (call.type !== 'call') return undefined;
+  if (!model.mayCall(call, CREATOR_NAMES) && !model.mayCall(call, STREAM_CALLS)) return undefined;
   const info = model.resolveCall(call);
   if (!info.name) return undefined;
   // Inside the library itself a class resolves to its defining module (`aiohttp.client.ClientSession`).

@@ -5,7 +5,7 @@
 import { parsePython, type SyntaxNode, type Tree } from './tree.js';
 import { buildScope, type Binding, type ModuleLocation, type Scope } from './scopes.js';
 import { enclosingScopeNode, enclosingFunction, holdsInScope, isInside, unwrap } from './context.js';
-import { BUILTINS, KNOWN_CLASSES, LIBRARY_BASES, RETURN_TYPES, SIGNATURES, canonicalName } from './knowledge.js';
+import { BUILTINS, KNOWN_CLASSES, LIBRARY_BASES, RETURN_TYPES, SIGNATURES, canonicalName, spelledPart, spellingsOf } from './knowledge.js';
 import { argumentOf, type ArgumentLookup } from './calls.js';
 import { addTo } from '../../util/multimap.js';
 
@@ -259,10 +259,65 @@ export class SemanticModel {
   }
 
   /**
+   * False when the call cannot resolve to any of `names`, judged by what its callee spells, with
+   * no name resolution: most calls in a file are none of a rule's names. A call resolves to a
+   * name only through a spelling of it (spellingsOf) that ends with the callee's last part, or
+   * through a `from m import a as b` alias of that part, or as a class of this file (which may
+   * derive from one), or, for `X.__call__`, as an instance of X, which needs X named somewhere.
+   */
+  mayCall(call: SyntaxNode, names: readonly string[] | ReadonlySet<string>): boolean {
+    let spelled = this.spelledByNames.get(names);
+    if (spelled === undefined) {
+      spelled = new Set();
+      for (const name of spellingsOf(names)) {
+        const part = spelledPart(name);
+        // An instance call spells a variable: any call may be one once the class is named.
+        if (name.endsWith('.__call__') && this.source.includes(part)) {
+          spelled = null;
+          break;
+        }
+        spelled.add(part);
+      }
+      this.spelledByNames.set(names, spelled);
+    }
+    if (spelled === null) return true;
+    let fn = call.childForFieldName('function');
+    while (fn?.type === 'parenthesized_expression' && fn.namedChildCount === 1) fn = fn.namedChild(0);
+    const callee = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if (callee === undefined || spelled.has(callee)) return true;
+    const { aliases, classes } = this.spelledNames();
+    const original = aliases.get(callee);
+    return (original !== undefined && spelled.has(original)) || classes.has(callee);
+  }
+
+  private readonly spelledByNames = new WeakMap<object, Set<string> | null>();
+  private fileSpellings?: { aliases: Map<string, string>; classes: Set<string> };
+
+  /** `import ... as` aliases (alias → the imported name's last part) and class names of the file. */
+  private spelledNames(): { aliases: Map<string, string>; classes: Set<string> } {
+    if (!this.fileSpellings) {
+      const aliases = new Map<string, string>();
+      for (const a of this.root.descendantsOfType('aliased_import')) {
+        const name = a.childForFieldName('name')?.text;
+        const alias = a.childForFieldName('alias')?.text;
+        if (name && alias) aliases.set(alias, name.slice(name.lastIndexOf('.') + 1));
+      }
+      const classes = new Set<string>();
+      for (const c of this.root.descendantsOfType('class_definition')) {
+        const name = c.childForFieldName('name')?.text;
+        if (name) classes.add(name);
+      }
+      this.fileSpellings = { aliases, classes };
+    }
+    return this.fileSpellings;
+  }
+
+  /**
    * True when the call is one of `names`, directly or as a method inherited by a user subclass
    * (`MySession().get` matches `requests.Session.get`).
    */
   callMatches(call: SyntaxNode, names: readonly string[] | ReadonlySet<string>): string | undefined {
+    if (!this.mayCall(call, names)) return undefined;
     const info = this.resolveCall(call);
     return this.matchInfo(info, names);
   }
