@@ -54,6 +54,7 @@ const rule: Rule = {
     ],
   },
   visit(call, ctx) {
+    if (!ctx.model.mayCall(call, METHODS)) return;
     const info = ctx.model.resolveCall(call);
     // Only method calls on a session value (`requests.Session.get(s, url)` has no receiver type).
     if (!info.receiverType || !info.method) return;
