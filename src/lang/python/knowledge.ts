@@ -350,6 +350,38 @@ export function spelledPart(name: string): string {
   return parts.length > 2 && parts[parts.length - 1] === '__call__' ? parts[parts.length - 2] : parts[parts.length - 1];
 }
 
+/** What calls to a set of names can spell (see SemanticModel.mayCall). */
+export interface SpelledParts {
+  /** The parts a call's callee can end with: each spelling's last part. */
+  parts: ReadonlySet<string>;
+  /** For `X.__call__` names: the X a file must name for an instance call to be one of them. */
+  instanceOf: readonly string[];
+}
+
+const spelledBySet = new WeakMap<object, SpelledParts>();
+const spelledByKey = new Map<string, SpelledParts>();
+
+/** spellingsOf(names) reduced to what a call spells, remembered per name set (or per short list's contents). */
+export function spelledParts(names: readonly string[] | ReadonlySet<string>): SpelledParts {
+  let hit = spelledBySet.get(names);
+  if (hit) return hit;
+  // Short lists are often written at the call site (`[ 'urllib3.Retry' ]`): one entry per contents.
+  const key = Array.isArray(names) && names.length <= 4 ? names.join('\n') : undefined;
+  hit = key !== undefined ? spelledByKey.get(key) : undefined;
+  if (!hit) {
+    const parts = new Set<string>();
+    const instanceOf = new Set<string>();
+    for (const name of spellingsOf(names)) {
+      if (name.endsWith('.__call__')) instanceOf.add(spelledPart(name));
+      else parts.add(spelledPart(name));
+    }
+    hit = { parts, instanceOf: [...instanceOf] };
+    if (key !== undefined && spelledByKey.size < 1000) spelledByKey.set(key, hit);
+  }
+  spelledBySet.set(names, hit);
+  return hit;
+}
+
 /**
  * Prefilter triggers (engine/prefilter.ts) for a rule that matches these canonical names: for
  * each spelling of each name (spellingsOf), its top-level module and the part a reference to it

@@ -5,7 +5,7 @@
 import { parsePython, type SyntaxNode, type Tree } from './tree.js';
 import { buildScope, type Binding, type ModuleLocation, type Scope } from './scopes.js';
 import { enclosingScopeNode, enclosingFunction, holdsInScope, isInside, unwrap } from './context.js';
-import { BUILTINS, KNOWN_CLASSES, LIBRARY_BASES, RETURN_TYPES, SIGNATURES, canonicalName, spelledPart, spellingsOf } from './knowledge.js';
+import { BUILTINS, KNOWN_CLASSES, LIBRARY_BASES, RETURN_TYPES, SIGNATURES, canonicalName, spelledParts } from './knowledge.js';
 import { argumentOf, type ArgumentLookup } from './calls.js';
 import { addTo } from '../../util/multimap.js';
 
@@ -266,31 +266,27 @@ export class SemanticModel {
    * derive from one), or, for `X.__call__`, as an instance of X, which needs X named somewhere.
    */
   mayCall(call: SyntaxNode, names: readonly string[] | ReadonlySet<string>): boolean {
-    let spelled = this.spelledByNames.get(names);
-    if (spelled === undefined) {
-      spelled = new Set();
-      for (const name of spellingsOf(names)) {
-        const part = spelledPart(name);
-        // An instance call spells a variable: any call may be one once the class is named.
-        if (name.endsWith('.__call__') && this.source.includes(part)) {
-          spelled = null;
-          break;
-        }
-        spelled.add(part);
-      }
-      this.spelledByNames.set(names, spelled);
-    }
-    if (spelled === null) return true;
+    const { parts, instanceOf } = spelledParts(names);
+    // An instance call spells a variable: any call may be one once the class is named.
+    for (const cls of instanceOf) if (this.names(cls)) return true;
     let fn = call.childForFieldName('function');
     while (fn?.type === 'parenthesized_expression' && fn.namedChildCount === 1) fn = fn.namedChild(0);
     const callee = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-    if (callee === undefined || spelled.has(callee)) return true;
+    if (callee === undefined || parts.has(callee)) return true;
     const { aliases, classes } = this.spelledNames();
     const original = aliases.get(callee);
-    return (original !== undefined && spelled.has(original)) || classes.has(callee);
+    return (original !== undefined && parts.has(original)) || classes.has(callee);
   }
 
-  private readonly spelledByNames = new WeakMap<object, Set<string> | null>();
+  private readonly named = new Map<string, boolean>();
+
+  /** True when the file's text holds `word` anywhere (remembered per word). */
+  private names(word: string): boolean {
+    let v = this.named.get(word);
+    if (v === undefined) this.named.set(word, (v = this.source.includes(word)));
+    return v;
+  }
+
   private fileSpellings?: { aliases: Map<string, string>; classes: Set<string> };
 
   /** `import ... as` aliases (alias → the imported name's last part) and class names of the file. */
