@@ -11,7 +11,7 @@
 // Triggers must be necessary conditions of a finding, never heuristics:
 // findings are the same with the prefilter off (`--no-prefilter`, tested).
 import type { Rule, Trigger } from '../types.js';
-import { nonCodeRanges, rangeEndAt } from '../lang/python/non-code.js';
+import { CodeMap, rangeEndAt } from '../lang/python/non-code.js';
 
 /** Finds, in one scan of a text, which of a fixed set of words occur in it. */
 export class WordScanner {
@@ -63,6 +63,15 @@ export class WordScanner {
     }
     return out;
   }
+
+  /** True when `word` occurs (itself, or inside a longer word) at an occurrence of `found` that is code. */
+  occursInCode(found: { at: readonly number[]; words: readonly string[] }, word: string, code: CodeMap): boolean {
+    for (let k = 0; k < found.at.length; k++) {
+      const w = found.words[k];
+      if ((w === word || this.contained.get(w)!.includes(word)) && code.nonCodeEndAt(found.at[k]) === -1) return true;
+    }
+    return false;
+  }
 }
 
 function escapeRegExp(s: string): string {
@@ -101,24 +110,27 @@ export function rulesTriggeredBy(
   // occurrences in non-code dropped.
   const scanner = scannerFor(enabled);
   let found: { at: number[]; words: string[] } | undefined;
-  const triggered = (rules: readonly Rule[], skip: readonly number[] | undefined): Rule[] => {
-    let words: Set<string> | undefined;
+  const triggered = (rules: readonly Rule[], code: CodeMap | undefined): Rule[] => {
     let wordsAnywhere: Set<string> | undefined;
+    const inCode = new Map<string, boolean>();
     // Several rules share a pattern (`async def`): each is tested once per text (and place).
     const tested = new Map<RegExp, boolean>();
     const testedAnywhere = new Map<RegExp, boolean>();
     const has = (t: Trigger, inCodeOnly = true): boolean => {
-      const skipHere = inCodeOnly ? skip : undefined;
+      const codeHere = inCodeOnly ? code : undefined;
       if (typeof t !== 'string') {
-        const memo = skipHere ? tested : testedAnywhere;
+        const memo = codeHere ? tested : testedAnywhere;
         let v = memo.get(t);
-        if (v === undefined) memo.set(t, (v = matchesOutside(t, text, skipHere)));
+        if (v === undefined) memo.set(t, (v = matchesInCode(t, text, codeHere)));
         return v;
       }
       if (moduleName !== undefined && moduleName.includes(t)) return true;
       if (!inCodeOnly) return text.includes(t);
       found ??= scanner.occurrences(text);
-      return (skip ? (words ??= scanner.wordsAt(found, skip)) : (wordsAnywhere ??= scanner.wordsAt(found))).has(t);
+      if (!code) return (wordsAnywhere ??= scanner.wordsAt(found)).has(t);
+      let v = inCode.get(t);
+      if (v === undefined) inCode.set(t, (v = scanner.occursInCode(found, t, code)));
+      return v;
     };
     const holds = (t: Trigger | readonly Trigger[]): boolean => {
       if (!Array.isArray(t)) return has(t as Trigger);
@@ -129,18 +141,19 @@ export function rulesTriggeredBy(
   };
   const anywhere = triggered(candidates, undefined);
   if (anywhere.every((r) => r.triggers.length === 0)) return anywhere;
-  return triggered(anywhere, nonCodeRanges(text));
+  // Comments and strings are found only as far as the questions asked need (CodeMap).
+  return triggered(anywhere, new CodeMap(text));
 }
 
 const globalCopies = new WeakMap<RegExp, RegExp>();
 
-/** True when `pattern` matches somewhere in `text` that starts outside the `skip` ranges. */
-function matchesOutside(pattern: RegExp, text: string, skip: readonly number[] | undefined): boolean {
+/** True when `pattern` matches somewhere in `text` (that starts in code, when `code` is given). */
+function matchesInCode(pattern: RegExp, text: string, code: CodeMap | undefined): boolean {
   let g = globalCopies.get(pattern);
   if (!g) globalCopies.set(pattern, (g = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'g')));
   g.lastIndex = 0;
   for (let m = g.exec(text); m; m = g.exec(text)) {
-    const skipTo = skip ? rangeEndAt(skip, m.index) : -1;
+    const skipTo = code ? code.nonCodeEndAt(m.index) : -1;
     if (skipTo === -1) return true;
     g.lastIndex = Math.max(skipTo, m.index + 1);
   }

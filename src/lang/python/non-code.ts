@@ -12,29 +12,52 @@
  * pairs, flattened: [s0, e0, s1, e1, ...].
  */
 export function nonCodeRanges(text: string): number[] {
-  const out: number[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === HASH) {
-      const end = lineEnd(text, i);
-      out.push(i, end);
-      i = end;
-    } else if (c === QUOTE || c === APOSTROPHE) {
-      const start = stringStart(text, i);
-      const f = isFString(text, start, i);
-      const end = skipString(text, i, f);
-      if (!f) out.push(start, end);
-      i = end;
-    } else if (isIdentifierChar(c)) {
-      // Skip the whole word: a prefix letter such as the `r` of `for` must not be taken for a
-      // string prefix, and no word holds a quote or a `#`.
-      i++;
-      while (i < n && isIdentifierChar(text.charCodeAt(i))) i++;
-    } else i++;
+  const map = new CodeMap(text);
+  map.nonCodeEndAt(text.length);
+  return map.ranges;
+}
+
+/**
+ * The same scan, made only as far as it is asked about: whether a trigger word's first
+ * occurrence is in code is usually settled by an import near the top of the file.
+ */
+export class CodeMap {
+  /** The ranges found so far (see nonCodeRanges). */
+  readonly ranges: number[] = [];
+  /** Scanned up to here: every range that starts before it is in `ranges`. */
+  private i = 0;
+
+  constructor(readonly text: string) {}
+
+  /** The end of the comment or plain string literal that holds offset `at`, or -1 when `at` is in code. */
+  nonCodeEndAt(at: number): number {
+    const text = this.text;
+    const n = text.length;
+    const out = this.ranges;
+    let i = this.i;
+    // Up to 2 past `at`: a string's prefix letters (`rb"`) are scanned as a word before its quote.
+    while (i <= at + 2 && i < n) {
+      const c = text.charCodeAt(i);
+      if (c === HASH) {
+        const end = lineEnd(text, i);
+        out.push(i, end);
+        i = end;
+      } else if (c === QUOTE || c === APOSTROPHE) {
+        const start = stringStart(text, i);
+        const f = isFString(text, start, i);
+        const end = skipString(text, i, f);
+        if (!f) out.push(start, end);
+        i = end;
+      } else if (isIdentifierChar(c)) {
+        // Skip the whole word: a prefix letter such as the `r` of `for` must not be taken for a
+        // string prefix, and no word holds a quote or a `#`.
+        i++;
+        while (i < n && isIdentifierChar(text.charCodeAt(i))) i++;
+      } else i++;
+    }
+    this.i = i;
+    return rangeEndAt(out, at);
   }
-  return out;
 }
 
 /** True when offset `at` lies in one of the ranges (binary search). */
