@@ -1,11 +1,12 @@
-// A piscina worker: loads the rules once, then lints the batches of files the main thread sends.
-// Its run settings (enabled rules, options) come once, as workerData.
+// A piscina worker: loads the rules once, then takes files from the run's shared job list until
+// none is left (pool.ts). Its run settings (enabled rules, options) come once, as workerData.
 import { workerData } from 'piscina';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadRules } from './registry.js';
 import { parserBackend } from '../lang/python/tree.js';
-import { pickRules, runFileJob, type FileJob, type FileOutcome, type RunSettings } from './file-job.js';
+import { pickRules, runFileJob, type FileOutcome, type RunSettings } from './file-job.js';
+import { jobDone, takeJob, type ShareTask } from './job-share.js';
 
 const run = (workerData as { run: RunSettings }).run;
 const rules = pickRules(await loadRules(), run.enabled);
@@ -27,10 +28,12 @@ const HEAP_GROWTH = 40 * 1024 * 1024;
 let heapMark = process.memoryUsage().heapUsed;
 const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 
-export default async function lintBatch(files: FileJob[]): Promise<FileOutcome[]> {
-  const out: FileOutcome[] = [];
-  for (const job of files) {
-    out.push(runFileJob(job, rules, run));
+export default async function lintShare(task: ShareTask): Promise<Array<[number, FileOutcome]>> {
+  const counters = new Int32Array(task.shared);
+  const out: Array<[number, FileOutcome]> = [];
+  for (let i = takeJob(task, counters); i !== -1; i = takeJob(task, counters)) {
+    out.push([i, runFileJob(task.jobs[i], rules, run)]);
+    jobDone(counters);
     if (gc && process.memoryUsage().heapUsed > heapMark + HEAP_GROWTH) {
       gc();
       heapMark = process.memoryUsage().heapUsed;
