@@ -7,7 +7,7 @@ import { RESOURCE_TRIGGERS as FROM_CREATORS, withArticle, type Lifetime } from '
  * (`requests`, `sqlite3`, `socket`, `concurrent`, ...) and the name a call to it spells
  * (`ThreadPoolExecutor`, `connect`, `Session`): see nameTriggers() in knowledge.ts.
  */
-export const RESOURCE_TRIGGERS: ReadonlyArray<readonly string[]> = FROM_CREATORS;
+export const RESOURCE_TRIGGERS: ReadonlyArray<ReadonlyArray<string | RegExp>> = FROM_CREATORS;
 
 /** `` `session` (a requests.Session) `` or `` a requests.Session `` for an unnamed one. */
 export function describe(lt: Lifetime): string {

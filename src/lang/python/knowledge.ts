@@ -388,14 +388,25 @@ export function spelledParts(names: readonly string[] | ReadonlySet<string>): Sp
  * spells. Subclasses defined in the file spell their base; names inside the library itself are
  * covered by the module-name rule of triggers.
  */
-export function nameTriggers(names: Iterable<string>): string[][] {
-  const out = new Map<string, string[]>();
+export function nameTriggers(names: Iterable<string>): Array<Array<string | RegExp>> {
+  const out = new Map<string, Array<string | RegExp>>();
   for (const name of spellingsOf(names)) {
     const top = name.split('.')[0];
     const spelled = spelledPart(name);
-    const trigger = spelled === top ? [top] : [top, spelled];
+    // `socket.socket` spells its module's name: that the module is imported says little, so the
+    // name must be written as something called, imported under another name, or derived from.
+    const trigger = spelled === top ? [top, calledOrDerived(spelled)] : [top, spelled];
     out.set(trigger.join(' '), trigger);
   }
-  // A module alone makes the lists that start with it redundant.
-  return [...out.values()].filter((t) => t.length === 1 || !out.has(t[0])).sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+  return [...out.values()].sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+}
+
+/**
+ * Where `name` is called (`name(`, `name )(`, across a line continuation), imported under
+ * another name (`name as`), or named among a class statement's bases: the ways a call can reach
+ * a class or function called `name` (SemanticModel.mayCall).
+ */
+function calledOrDerived(name: string): RegExp {
+  const gap = String.raw`[\s\\]*`;
+  return new RegExp(String.raw`\b${name}${gap}(?:\)${gap})*\(|\b${name}${gap}as\b|\bclass\s+\w+${gap}\([^)]*\b${name}\b`);
 }

@@ -109,7 +109,7 @@ const STREAM_SPEC: SpecData = { label: 'streamed requests.Response', family: 'st
 const CREATOR_NAMES = new Set(Object.keys(CREATORS));
 
 /** The resource-close rules' triggers: each creator's module and the name a call to it spells. */
-export const RESOURCE_TRIGGERS: string[][] = nameTriggers([...CREATOR_NAMES, ...STREAM_CALLS]);
+export const RESOURCE_TRIGGERS: Array<Array<string | RegExp>> = nameTriggers([...CREATOR_NAMES, ...STREAM_CALLS]);
 const UNBOUND_SESSIONS = new Set(['sqlalchemy.orm.Session', 'sqlalchemy.ext.asyncio.AsyncSession']);
 
 /** Every method that releases some resource (a lenient set: a release is never a leak). */
