@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lintJobs, useWorkerFile } from '../src/engine/pool.js';
+import { runFileJob } from '../src/engine/file-job.js';
 import { defaultOptions } from '../src/engine/run.js';
 import { DEFAULT_SETTINGS } from '../src/config/types.js';
 import { moduleLocation } from '../src/lang/python/module-name.js';
@@ -81,6 +82,27 @@ test('files a failed worker took, or never got to, are linted on the main thread
     assert.deepEqual(summary(got), expected);
   } finally {
     useWorkerFile(real);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a job trusts the stat it is given, but not a file that grew past max-file-size since', async () => {
+  const { dir, rules, run } = await setUp();
+  try {
+    const p = path.join(dir, 'grown.py');
+    const code = 'import requests\nrequests.get(u)\n';
+    writeFileSync(p, code + '#'.repeat(2000));
+    const small = { ...run, maxFileSize: 1000 };
+    const job = { path: p, location: moduleLocation(p), stat: { size: 10, mtimeMs: 0 } };
+    const grown = runFileJob(job, rules, small);
+    assert.deepEqual(grown.result.errors.map((e) => e.kind), ['too-large']);
+    // With room enough, the given stat is what the stamp records.
+    const fine = runFileJob(job, rules, { ...run, stamp: true });
+    assert.equal(fine.stamp, undefined, 'no stamp when the bytes read do not match the stat (the file changed)');
+    const exact = runFileJob({ ...job, stat: { size: code.length + 2000, mtimeMs: 5 } }, rules, { ...run, stamp: true });
+    assert.equal(exact.stamp?.mtimeMs, 5);
+    assert.ok(exact.result.diagnostics.length > 0);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -26,6 +26,7 @@ export async function lintWithCache(
 ): Promise<FileResult[]> {
   const results: FileResult[] = new Array(jobs.length);
   const sizes: number[] = new Array(jobs.length).fill(0);
+  const stats: Array<FileJob['stat']> = new Array(jobs.length);
   const useCache = opts.cache === true;
   const cache = useCache
     ? ResultCache.open(cacheDirFor(opts.root, opts.cacheDir), {
@@ -50,6 +51,8 @@ export async function lintWithCache(
       continue;
     }
     sizes[i] = size;
+    // The job need not stat the file again.
+    stats[i] = { size, mtimeMs };
     if (!cache || size > run.maxFileSize) {
       todo.push(i);
       continue;
@@ -81,7 +84,7 @@ export async function lintWithCache(
     opts.stats.linted = todo.length;
   }
   const outcomes = await lintJobs(
-    todo.map((i) => jobs[i]),
+    todo.map((i) => (stats[i] ? { ...jobs[i], stat: stats[i] } : jobs[i])),
     todo.map((i) => sizes[i]),
     rules,
     { ...run, stamp: cache !== undefined },

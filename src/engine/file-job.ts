@@ -13,6 +13,8 @@ export interface FileJob {
   location: ModuleLocation;
   /** Rule codes switched off here by per-file-ignores. */
   disabled?: string[];
+  /** Size and mtime, when the main thread has just stat'ed the file (the result cache does). */
+  stat?: { size: number; mtimeMs: number };
 }
 
 /** Settings of a run that are the same for every file (plain data). */
@@ -53,12 +55,13 @@ export function runFileJob(job: FileJob, rules: readonly Rule[], run: RunSetting
   let size: number;
   let mtimeMs: number;
   let readAt: number;
+  const tooLarge = (n: number): FileOutcome => {
+    const message = `file is ${formatSize(n)}, over the ${formatSize(run.maxFileSize)} limit (max-file-size); skipped`;
+    return { result: { path, diagnostics: [], errors: [{ path, kind: 'too-large', message }] } };
+  };
   try {
-    const st = statSync(path);
-    if (st.size > run.maxFileSize) {
-      const message = `file is ${formatSize(st.size)}, over the ${formatSize(run.maxFileSize)} limit (max-file-size); skipped`;
-      return { result: { path, diagnostics: [], errors: [{ path, kind: 'too-large', message }] } };
-    }
+    const st = job.stat ?? statSync(path);
+    if (st.size > run.maxFileSize) return tooLarge(st.size);
     readAt = Date.now();
     bytes = readFileSync(path);
     size = st.size;
@@ -66,6 +69,8 @@ export function runFileJob(job: FileJob, rules: readonly Rule[], run: RunSetting
   } catch (e) {
     return { result: { path, diagnostics: [], errors: [{ path, kind: 'io', message: `cannot read file: ${describeIoError(e)}` }] } };
   }
+  // It may have grown since it was stat'ed.
+  if (bytes.length > run.maxFileSize) return tooLarge(bytes.length);
   // A file that changed between stat and read must not be cached under the old stamp. Without a
   // cache nobody reads the stamp: its sha256 is not worth computing.
   const stamp: FileStamp | undefined =
