@@ -11,10 +11,8 @@ import path from 'node:path';
 import { lint, type LintOptions, type LintResults } from '../src/api.js';
 import { lintWithCache } from '../src/cache/cached-lint.js';
 import { loadRules } from '../src/engine/registry.js';
-import { defaultOptions } from '../src/engine/run.js';
-import { DEFAULT_SETTINGS } from '../src/config/types.js';
 import { moduleLocation } from '../src/lang/python/module-name.js';
-import { REPO } from './support.js';
+import { REPO, runSettingsFor } from './support.js';
 
 /** Files with findings of several rules, files without, and files that do not decode or parse. */
 const SAMPLE = [
@@ -131,13 +129,7 @@ test('a warm cache answers every unchanged file without linting it', { skip }, a
   const old = new Date(Date.now() - 3600_000);
   for (const f of files) utimesSync(f, old, old);
   const jobs = files.map((p) => ({ path: p, location: moduleLocation(p) }));
-  const settings = {
-    enabled: rules.map((r) => r.code),
-    ruleOptions: Object.fromEntries(rules.map((r) => [r.code, defaultOptions(r)])),
-    settings: { ...DEFAULT_SETTINGS },
-    prefilter: true,
-    maxFileSize: 10 * 1024 * 1024,
-  };
+  const settings = runSettingsFor(rules);
   const cacheDir = path.join(dir, 'cache-stats');
   const stats = { cached: 0, linted: 0 };
   const cold = await lintWithCache(jobs, rules, settings, { cache: true, root: dir, cacheDir, workers: 0, stats });

@@ -9,10 +9,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lintJobs, useWorkerFile } from '../src/engine/pool.js';
 import { runFileJob } from '../src/engine/file-job.js';
-import { defaultOptions } from '../src/engine/run.js';
-import { DEFAULT_SETTINGS } from '../src/config/types.js';
 import { moduleLocation } from '../src/lang/python/module-name.js';
-import { rules as allRules } from './support.js';
+import { rules as allRules, runSettingsFor } from './support.js';
 
 const SOURCES = [
   'import requests\n\ndef f(u):\n    return requests.get(u)\n',
@@ -32,14 +30,7 @@ async function setUp() {
   const rules = await allRules();
   const jobs = files.map((p) => ({ path: p, location: moduleLocation(p) }));
   const sizes = files.map((_, i) => SOURCES[i % SOURCES.length].length * (1 + (i % 3)));
-  const run = {
-    enabled: rules.map((r) => r.code),
-    ruleOptions: Object.fromEntries(rules.map((r) => [r.code, defaultOptions(r)])),
-    settings: { ...DEFAULT_SETTINGS },
-    prefilter: true,
-    maxFileSize: 10 * 1024 * 1024,
-    stamp: false,
-  };
+  const run = { ...runSettingsFor(rules), stamp: false };
   return { dir, rules, jobs, sizes, run };
 }
 

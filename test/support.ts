@@ -7,6 +7,7 @@ import type { Rule } from '../src/types.js';
 import { loadRules } from '../src/engine/registry.js';
 import { defaultOptions, lintText, type FileLintOptions } from '../src/engine/run.js';
 import { DEFAULT_SETTINGS } from '../src/config/types.js';
+import type { RunSettings } from '../src/engine/file-job.js';
 import { findRule, resolveSelection } from '../src/engine/select.js';
 
 /** The repository root (tests run from dist/test/). */
@@ -15,6 +16,17 @@ export const FIXTURES = path.join(REPO, 'fixtures', 'python');
 
 export async function rules(): Promise<Rule[]> {
   return loadRules();
+}
+
+/** Run settings (as the CLI sends them to workers) for all of `all` with default options. */
+export function runSettingsFor(all: readonly Rule[]): RunSettings {
+  return {
+    enabled: all.map((r) => r.code),
+    ruleOptions: Object.fromEntries(all.map((r) => [r.code, defaultOptions(r)])),
+    settings: { ...DEFAULT_SETTINGS },
+    prefilter: true,
+    maxFileSize: 10 * 1024 * 1024,
+  };
 }
 
 export function optionsFor(all: readonly Rule[], enabled: readonly Rule[] = all): FileLintOptions {
