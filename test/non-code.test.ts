@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { inRanges, nonCodeRanges } from '../src/lang/python/non-code.js';
+import { CodeMap, inRanges, nonCodeRanges, rangeEndAt } from '../src/lang/python/non-code.js';
 import { parsePython, type SyntaxNode } from '../src/lang/python/tree.js';
 import { REPO } from './support.js';
 
@@ -78,4 +78,26 @@ test('on every fixture and example, no identifier, keyword or call tree-sitter s
     };
     check(tree.rootNode);
   }
+});
+
+test('CodeMap answers on demand what the full scan answers, in any order of questions', () => {
+  const texts = [
+    ...[...pythonFiles(path.join(REPO, 'fixtures')), ...pythonFiles(path.join(REPO, 'examples'))].map((f) => readFileSync(f, 'utf8')),
+    'x = rb"socket"  # requests\nimport socket\ns = f"{socket.socket()}" \'\'\'\nasync def\n\'\'\'\n',
+  ];
+  for (const text of texts) {
+    const full = nonCodeRanges(text);
+    const map = new CodeMap(text);
+    // Far positions first, then near ones, then every position of a short text.
+    const positions = [text.length - 1, Math.floor(text.length / 2), 3, 0, ...Array.from({ length: Math.min(text.length, 400) }, (_, i) => i)];
+    for (const at of positions) {
+      if (at < 0) continue;
+      assert.equal(map.nonCodeEndAt(at), rangeEndAt(full, at), `offset ${at} of ${JSON.stringify(text.slice(0, 40))}`);
+    }
+  }
+  // The first question asked of a fresh map, at every offset: the scan stops right after it
+  // (a string's prefix letters, `rb"`, are scanned before its quote is).
+  const tricky = texts[texts.length - 1];
+  const full = nonCodeRanges(tricky);
+  for (let at = 0; at < tricky.length; at++) assert.equal(new CodeMap(tricky).nonCodeEndAt(at), rangeEndAt(full, at), `first question at ${at}`);
 });

@@ -11,7 +11,7 @@
 // Triggers must be necessary conditions of a finding, never heuristics:
 // findings are the same with the prefilter off (`--no-prefilter`, tested).
 import type { Rule, Trigger } from '../types.js';
-import { CodeMap, rangeEndAt } from '../lang/python/non-code.js';
+import { CodeMap } from '../lang/python/non-code.js';
 
 /** Finds, in one scan of a text, which of a fixed set of words occur in it. */
 export class WordScanner {
@@ -47,17 +47,17 @@ export class WordScanner {
     return { at, words };
   }
 
-  /** The words that occur in `text`, outside the `skip` ranges (see nonCodeRanges) if given. */
-  find(text: string, skip?: readonly number[]): Set<string> {
-    return this.wordsAt(this.occurrences(text), skip);
+  /** The words that occur in `text`. */
+  find(text: string): Set<string> {
+    return this.wordsAt(this.occurrences(text));
   }
 
-  /** The words of `found` (from occurrences()), with the words they contain, outside `skip`. */
-  wordsAt(found: { at: readonly number[]; words: readonly string[] }, skip?: readonly number[]): Set<string> {
+  /** The words of `found` (from occurrences()), with the words they contain. */
+  wordsAt(found: { at: readonly number[]; words: readonly string[] }): Set<string> {
     const out = new Set<string>();
     for (let k = 0; k < found.at.length; k++) {
       const w = found.words[k];
-      if (out.has(w) || (skip && rangeEndAt(skip, found.at[k]) !== -1)) continue;
+      if (out.has(w)) continue;
       out.add(w);
       for (const o of this.contained.get(w)!) out.add(o);
     }
