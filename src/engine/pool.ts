@@ -13,7 +13,7 @@ import { DONE, newShare, type ShareTask } from './job-share.js';
 export interface PoolOptions {
   /** Worker threads: undefined = decide from the cores and the work; 0 = main thread only. */
   workers?: number;
-  /** Called after each batch with the number of files done so far. */
+  /** Called as files are done (every 0.1 s with workers) with the number done so far. */
   onProgress?: (done: number, total: number) => void;
 }
 
