@@ -104,3 +104,13 @@ test('name triggers: module and spelled name, through aliases and library subcla
     assert.ok(!called.test(text), text);
   }
 });
+
+test('CL104 needs a function it checks named in code, not in a docstring', async () => {
+  const cl104 = (await allRules()).find((r) => r.code === 'CL104')!;
+  const runs = (text: string) => rulesTriggeredBy(text, [cl104]).length === 1;
+  assert.equal(runs('import urllib.request\n"""Fetch with urlopen(url, timeout=...)."""\n'), false);
+  assert.equal(runs('import urllib.request\nurllib.request.urlopen(u)\n'), true);
+  assert.equal(runs('from urllib.request import urlopen as fetch\nfetch(u)\n'), true);
+  // A class may be named only in a string annotation: its module must be in code.
+  assert.equal(runs('import http.client\ndef f(c: "http.client.HTTPConnection"): ...\n'), true);
+});

@@ -89,12 +89,15 @@ const rule: Rule = {
   severity: 'error',
   fixable: 'safe',
   // Each target needs its module imported (or the file to be inside it) and its name spelled:
-  // `SMTP` covers `SMTP_SSL`; an OpenerDirector comes from `build_opener()` or by its name.
+  // `SMTP` covers `SMTP_SSL`; an OpenerDirector comes from `build_opener()` or by its name. A
+  // list's first item must be in code: a class may be named only in a string annotation, so
+  // for classes that is the module; a function is named in code (called or imported), so for
+  // functions it is the name.
   triggers: [
-    ['urllib', 'urlopen'],
+    ['urlopen', 'urllib'],
     ['urllib', 'OpenerDirector'],
-    ['urllib', 'build_opener'],
-    ['socket', 'create_connection'],
+    ['build_opener', 'urllib'],
+    ['create_connection', 'socket'],
     ['http', 'HTTPConnection'],
     ['http', 'HTTPSConnection'],
     ['smtplib', 'SMTP'],
