@@ -43,7 +43,7 @@ function mayBeBlocking(call: SyntaxNode, ctx: RuleContext): boolean {
   const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
   if (name === undefined) return false;
   if (NAMES.has(name)) return true;
-  if (fn!.type === 'identifier' && aliasesOf(ctx.model).has(name)) return true;
+  if (fn!.type === 'identifier' && ctx.model.fileSpellings().aliases.has(name)) return true;
   const configured = ctx.settings.blockingCalls;
   if (configured.length) {
     let set = extraNames.get(configured);
@@ -60,22 +60,6 @@ function mayBeBlocking(call: SyntaxNode, ctx: RuleContext): boolean {
     fileMentions.set(ctx.model, mentions);
   }
   return mentions;
-}
-
-const aliasCache = new WeakMap<SemanticModel, Set<string>>();
-
-/** Names bound by `from m import x as y` / `import m.x as y` anywhere in the file (the `y`s). */
-function aliasesOf(model: SemanticModel): Set<string> {
-  let set = aliasCache.get(model);
-  if (!set) {
-    set = new Set();
-    for (const a of model.root.descendantsOfType('aliased_import')) {
-      const alias = a.childForFieldName('alias');
-      if (alias) set.add(alias.text);
-    }
-    aliasCache.set(model, set);
-  }
-  return set;
 }
 
 /**

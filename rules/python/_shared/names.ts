@@ -5,56 +5,18 @@
 // name some import binds. Resolving every call through scopes costs more than the rest of a
 // rule; this keeps it to the calls that can match. It never decides a match, only rules one out.
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
-import type { SemanticModel } from '../../../src/lang/python/model.js';
+import type { FileSpellings, SemanticModel } from '../../../src/lang/python/model.js';
+import { calleeName } from '../../../src/lang/python/calls.js';
 
-interface FileNames {
-  /** alias → the last segment of what it imports (`from a import b as c` → c → b). */
-  aliases: Map<string, string>;
-  /** Every name an import statement binds anywhere in the file. */
-  imported: Set<string>;
-  /** class name → the last segments of its bases. */
-  classes: Map<string, string[]>;
-  byKey: Map<string, Set<string>>;
-  called: Map<number, string | null>;
-}
+/** Per file, per name set (by key): the names a call to one of them can end with. */
+const cache = new WeakMap<SemanticModel, Map<string, Set<string>>>();
 
-const cache = new WeakMap<SemanticModel, FileNames>();
-
-function fileNames(model: SemanticModel): FileNames {
-  let f = cache.get(model);
-  if (f) return f;
-  f = { aliases: new Map(), imported: new Set(), classes: new Map(), byKey: new Map(), called: new Map() };
-  for (const n of model.root.descendantsOfType(['import_statement', 'import_from_statement', 'class_definition'])) {
-    if (n.type === 'class_definition') {
-      const name = n.childForFieldName('name')?.text;
-      const bases = (n.childForFieldName('superclasses')?.namedChildren ?? [])
-        .filter((b) => b.type === 'identifier' || b.type === 'attribute')
-        .map((b) => (b.type === 'attribute' ? b.lastChild?.text ?? '' : b.text));
-      if (name) f.classes.set(name, bases);
-      continue;
-    }
-    const moduleNode = n.type === 'import_from_statement' ? n.childForFieldName('module_name') : null;
-    for (const c of n.namedChildren) {
-      if (moduleNode && c.id === moduleNode.id) continue;
-      if (c.type === 'aliased_import') {
-        const name = c.childForFieldName('name')?.text ?? '';
-        const alias = c.childForFieldName('alias')?.text;
-        if (alias) {
-          f.aliases.set(alias, name.slice(name.lastIndexOf('.') + 1));
-          f.imported.add(alias);
-        }
-      } else if (c.type === 'dotted_name') {
-        f.imported.add(n.type === 'import_statement' ? c.text.split('.')[0] : c.text);
-      }
-    }
-  }
-  cache.set(model, f);
-  return f;
-}
-
-function candidates(f: FileNames, names: Iterable<string>, key: string): Set<string> {
-  let set = f.byKey.get(key);
+function candidates(model: SemanticModel, names: Iterable<string>, key: string): Set<string> {
+  let byKey = cache.get(model);
+  if (!byKey) cache.set(model, (byKey = new Map()));
+  let set = byKey.get(key);
   if (set) return set;
+  const f = model.fileSpellings();
   const last = new Set([...names].map((n) => n.slice(n.lastIndexOf('.') + 1)));
   set = new Set(last);
   for (const [alias, name] of f.aliases) if (last.has(name)) set.add(alias);
@@ -68,22 +30,8 @@ function candidates(f: FileNames, names: Iterable<string>, key: string): Set<str
       }
     }
   }
-  f.byKey.set(key, set);
+  byKey.set(key, set);
   return set;
-}
-
-/** The name a call's target ends with: `gather` for `asyncio.gather(...)` and `gather(...)`. */
-export function calledName(call: SyntaxNode, model?: SemanticModel): string | undefined {
-  const f = model ? fileNames(model) : undefined;
-  const cached = f?.called.get(call.id);
-  if (cached !== undefined) return cached ?? undefined;
-  let fn = call.firstChild;
-  while (fn?.type === 'parenthesized_expression' && fn.namedChildCount === 1) fn = fn.namedChild(0);
-  let out: string | undefined;
-  if (fn?.type === 'identifier') out = fn.text;
-  else if (fn?.type === 'attribute') out = fn.lastChild?.text;
-  f?.called.set(call.id, out ?? null);
-  return out;
 }
 
 function rootIdentifier(call: SyntaxNode): string | undefined {
@@ -104,10 +52,10 @@ export function mayCall(
   key: string,
   imported = false,
 ): boolean {
-  const f = fileNames(model);
-  const called = calledName(call, model);
-  if (!called || !candidates(f, names, key).has(called)) return false;
+  const called = calleeName(call);
+  if (!called || !candidates(model, names, key).has(called)) return false;
   if (!imported) return true;
   const root = rootIdentifier(call);
+  const f: FileSpellings = model.fileSpellings();
   return !!root && (f.imported.has(root) || f.classes.has(root));
 }

@@ -7,6 +7,16 @@ export type ArgumentLookup =
   | { kind: 'absent' }
   | { kind: 'unknown'; reason: 'star-args' | 'star-kwargs' };
 
+/**
+ * The name a call's target ends with, as written: `gather` for `asyncio.gather(...)`,
+ * `gather(...)` and `(gather)(...)`; undefined when the target is not a name or an attribute.
+ */
+export function calleeName(call: SyntaxNode): string | undefined {
+  let fn = call.childForFieldName('function');
+  while (fn?.type === 'parenthesized_expression' && fn.namedChildCount === 1) fn = fn.namedChild(0);
+  return fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+}
+
 export function argumentOf(call: SyntaxNode, name: string, params?: readonly string[]): ArgumentLookup {
   const args = call.childForFieldName('arguments');
   if (!args || args.type !== 'argument_list') return { kind: 'absent' };

@@ -6,7 +6,7 @@ import { parsePython, type SyntaxNode, type Tree } from './tree.js';
 import { buildScope, type Binding, type ModuleLocation, type Scope } from './scopes.js';
 import { enclosingScopeNode, enclosingFunction, holdsInScope, isInside, unwrap } from './context.js';
 import { BUILTINS, KNOWN_CLASSES, LIBRARY_BASES, RETURN_TYPES, SIGNATURES, canonicalName, spelledParts } from './knowledge.js';
-import { argumentOf, type ArgumentLookup } from './calls.js';
+import { argumentOf, calleeName, type ArgumentLookup } from './calls.js';
 import { addTo } from '../../util/multimap.js';
 
 export * from './context.js';
@@ -33,6 +33,16 @@ export interface ClassInfo {
 }
 
 export type Constant = number | string | boolean | null;
+
+/** What a file's imports and class statements bind (SemanticModel.fileSpellings). */
+export interface FileSpellings {
+  /** alias → the last part of what it imports (`from a import b as c`, `import a.b as c`: c → b). */
+  aliases: Map<string, string>;
+  /** Every name an import statement binds anywhere in the file. */
+  imported: Set<string>;
+  /** Each class defined in the file → the last parts of its bases. */
+  classes: Map<string, string[]>;
+}
 
 /** A class body's methods, and its attributes: `self.x = value` in any method, `x = value` in the body. */
 function collectMembers(node: SyntaxNode, methods: Map<string, SyntaxNode>, attributes: Map<string, Binding[]>): void {
@@ -269,11 +279,9 @@ export class SemanticModel {
     const { parts, instanceOf } = spelledParts(names);
     // An instance call spells a variable: any call may be one once the class is named.
     for (const cls of instanceOf) if (this.names(cls)) return true;
-    let fn = call.childForFieldName('function');
-    while (fn?.type === 'parenthesized_expression' && fn.namedChildCount === 1) fn = fn.namedChild(0);
-    const callee = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const callee = calleeName(call);
     if (callee === undefined || parts.has(callee)) return true;
-    const { aliases, classes } = this.spelledNames();
+    const { aliases, classes } = this.fileSpellings();
     const original = aliases.get(callee);
     return (original !== undefined && parts.has(original)) || classes.has(callee);
   }
@@ -287,25 +295,37 @@ export class SemanticModel {
     return v;
   }
 
-  private fileSpellings?: { aliases: Map<string, string>; classes: Set<string> };
+  private spellings?: FileSpellings;
 
-  /** `import ... as` aliases (alias → the imported name's last part) and class names of the file. */
-  private spelledNames(): { aliases: Map<string, string>; classes: Set<string> } {
-    if (!this.fileSpellings) {
-      const aliases = new Map<string, string>();
-      for (const a of this.root.descendantsOfType('aliased_import')) {
-        const name = a.childForFieldName('name')?.text;
-        const alias = a.childForFieldName('alias')?.text;
-        if (name && alias) aliases.set(alias, name.slice(name.lastIndexOf('.') + 1));
+  /** What the file's imports and class statements bind, by name (one pass, remembered). */
+  fileSpellings(): FileSpellings {
+    if (this.spellings) return this.spellings;
+    const f: FileSpellings = { aliases: new Map(), imported: new Set(), classes: new Map() };
+    for (const n of this.root.descendantsOfType(['import_statement', 'import_from_statement', 'class_definition'])) {
+      if (n.type === 'class_definition') {
+        const name = n.childForFieldName('name')?.text;
+        const bases = (n.childForFieldName('superclasses')?.namedChildren ?? [])
+          .filter((b) => b.type === 'identifier' || b.type === 'attribute')
+          .map((b) => (b.type === 'attribute' ? b.lastChild?.text ?? '' : b.text));
+        if (name) f.classes.set(name, bases);
+        continue;
       }
-      const classes = new Set<string>();
-      for (const c of this.root.descendantsOfType('class_definition')) {
-        const name = c.childForFieldName('name')?.text;
-        if (name) classes.add(name);
+      const moduleNode = n.type === 'import_from_statement' ? n.childForFieldName('module_name') : null;
+      for (const c of n.namedChildren) {
+        if (moduleNode && c.id === moduleNode.id) continue;
+        if (c.type === 'aliased_import') {
+          const name = c.childForFieldName('name')?.text ?? '';
+          const alias = c.childForFieldName('alias')?.text;
+          if (alias) {
+            f.aliases.set(alias, name.slice(name.lastIndexOf('.') + 1));
+            f.imported.add(alias);
+          }
+        } else if (c.type === 'dotted_name') {
+          f.imported.add(n.type === 'import_statement' ? c.text.split('.')[0] : c.text);
+        }
       }
-      this.fileSpellings = { aliases, classes };
     }
-    return this.fileSpellings;
+    return (this.spellings = f);
   }
 
   /**
