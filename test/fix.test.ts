@@ -17,7 +17,7 @@ import { fixFile } from '../src/fix/file.js';
 import { syntaxErrorIn } from '../src/fix/guard.js';
 import { firstSyntaxError, parsePython } from '../src/lang/python/tree.js';
 import { unifiedDiff } from '../src/fix/diff.js';
-import { FIXTURES, REPO, fixtureDirs, fixtureOptions, fixturePairs, optionsFor, pythonVerdicts, rules } from './support.js';
+import { FIXTURES, REPO, fixtureDirs, fixtureOptions, fixturePairs, optionsFor, pythonVerdicts, rules, pythonFiles } from './support.js';
 
 const all = await rules();
 const cl101 = all.find((r) => r.code === 'CL101')!;
@@ -343,22 +343,8 @@ test("each rule's declared `fixable` matches the fixes it produces on the fixtur
   assert.deepEqual(problems, []);
 });
 
-function pythonFilesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.py')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
 test('property: --fix --unsafe-fixes on every fixture and examples/ parses (tree-sitter and ast) and converges', () => {
-  const files = [...pythonFilesUnder(FIXTURES), ...pythonFilesUnder(path.join(REPO, 'examples'))];
+  const files = [...pythonFiles(FIXTURES), ...pythonFiles(path.join(REPO, 'examples'))];
   assert.ok(files.length > 0);
   const changed: Array<{ file: string; text: string }> = [];
   const problems: string[] = [];
@@ -397,7 +383,7 @@ test('examples/: --fix --unsafe-fixes leaves only findings without a fix, and a 
   assert.deepEqual(stillFixable.map((d) => d.ruleId), [], 'a fixable finding survived --fix --unsafe-fixes');
   const second = cli(['examples', '--diff', '--unsafe-fixes', '--no-cache'], dir);
   assert.equal(second.stdout, '', 'a second run would still change files');
-  const texts = pythonFilesUnder(path.join(dir, 'examples')).map((f) => readFileSync(f, 'utf8'));
+  const texts = pythonFiles(path.join(dir, 'examples')).map((f) => readFileSync(f, 'utf8'));
   const verdicts = pythonVerdicts(texts, 'ast');
   if (verdicts) assert.deepEqual(verdicts.filter(Boolean), []);
 });

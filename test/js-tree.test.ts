@@ -3,16 +3,9 @@
 // nodes a plain filter over the subtree gives, in pre-order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parsePython, type SyntaxNode } from '../src/lang/python/tree.js';
-import { REPO } from './support.js';
-
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.py'))
-    .map((e) => path.join(e.parentPath ?? e.path, e.name));
-}
+import { fixtureAndExampleFiles } from './support.js';
 
 /** The nodes of `node`'s subtree (itself included) whose type is one of `types`, by a plain walk. */
 function naive(node: SyntaxNode, all: readonly SyntaxNode[], types: readonly string[]): number[] {
@@ -37,7 +30,7 @@ const TYPE_SETS: Array<string | string[]> = [
 ];
 
 test('descendantsOfType gives what a plain walk gives, for small and big subtrees', () => {
-  const files = [...pythonFiles(path.join(REPO, 'fixtures')), ...pythonFiles(path.join(REPO, 'examples'))];
+  const files = fixtureAndExampleFiles();
   assert.ok(files.length > 50, 'fixtures found');
   // One big module too, so that the index is used below the root as well.
   const sources = files.map((f) => readFileSync(f, 'utf8'));

@@ -4,19 +4,12 @@
 // every known library name the call matches must pass mayCall.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { REPO } from './support.js';
+import { readFileSync } from 'node:fs';
+import { fixtureAndExampleFiles } from './support.js';
 import { parsePython } from '../src/lang/python/tree.js';
 import { SemanticModel } from '../src/lang/python/model.js';
 import type { ModuleLocation } from '../src/lang/python/scopes.js';
 import { KNOWN_CLASSES, RETURN_TYPES, SIGNATURES } from '../src/lang/python/knowledge.js';
-
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.py'))
-    .map((e) => path.join(e.parentPath ?? e.path, e.name));
-}
 
 const TRICKY: Array<[string, ModuleLocation?]> = [
   ['from redis import StrictRedis as SR\nr = SR()\nr.get("k")\n'],
@@ -41,7 +34,7 @@ test('mayCall never rules out a call that resolves to one of the names', () => {
   // One list per name, reused for every call (mayCall remembers its answer per list).
   const single = all.map((n) => [n]);
   const sources: Array<[string, ModuleLocation?]> = [
-    ...[...pythonFiles(path.join(REPO, 'fixtures')), ...pythonFiles(path.join(REPO, 'examples'))].map((f): [string] => [readFileSync(f, 'utf8')]),
+    ...fixtureAndExampleFiles().map((f): [string] => [readFileSync(f, 'utf8')]),
     ...TRICKY,
   ];
   let matched = 0;

@@ -2,11 +2,11 @@
 // (src/lang/python/non-code.ts). Its one duty: never call code non-code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CodeMap, inRanges, nonCodeRanges, rangeEndAt } from '../src/lang/python/non-code.js';
 import { parsePython, type SyntaxNode } from '../src/lang/python/tree.js';
-import { REPO } from './support.js';
+import { REPO, fixtureAndExampleFiles } from './support.js';
 
 /** The parts of `text` the scan calls code, joined by '|'. */
 function code(text: string): string {
@@ -55,15 +55,8 @@ test('inRanges answers by binary search', () => {
   assert.equal(inRanges(r, 13), false);
 });
 
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? pythonFiles(p) : e.name.endsWith('.py') ? [p] : [];
-  });
-}
-
 test('on every fixture and example, no identifier, keyword or call tree-sitter sees is put outside code', () => {
-  for (const f of [...pythonFiles(path.join(REPO, 'fixtures')), ...pythonFiles(path.join(REPO, 'examples'))]) {
+  for (const f of fixtureAndExampleFiles()) {
     const source = readFileSync(f, 'utf8');
     const ranges = nonCodeRanges(source);
     const tree = parsePython(source);
@@ -82,7 +75,7 @@ test('on every fixture and example, no identifier, keyword or call tree-sitter s
 
 test('CodeMap answers on demand what the full scan answers, in any order of questions', () => {
   const texts = [
-    ...[...pythonFiles(path.join(REPO, 'fixtures')), ...pythonFiles(path.join(REPO, 'examples'))].map((f) => readFileSync(f, 'utf8')),
+    ...fixtureAndExampleFiles().map((f) => readFileSync(f, 'utf8')),
     'x = rb"socket"  # requests\nimport socket\ns = f"{socket.socket()}" \'\'\'\nasync def\n\'\'\'\n',
   ];
   for (const text of texts) {

@@ -3,24 +3,14 @@
 // falls back to the binding and is several times slower.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type ParserT from 'tree-sitter';
 import { parsePython, parserBackend, useParserBackend, type Tree } from '../src/lang/python/tree.js';
-import { REPO } from './support.js';
+import { REPO, fixtureAndExampleFiles } from './support.js';
 
 const require = createRequire(import.meta.url);
-
-function pythonFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...pythonFiles(p));
-    else if (e.name.endsWith('.py')) out.push(p);
-  }
-  return out;
-}
 
 let nativeParser: ParserT | undefined;
 function nativeTree(source: string): ParserT.Tree {
@@ -86,7 +76,7 @@ test('the native parser is built and in use', () => {
 });
 
 test('the native parser gives the Node binding tree for every fixture and example', () => {
-  const files = [...pythonFiles(path.join(REPO, 'fixtures')), ...pythonFiles(path.join(REPO, 'examples'))];
+  const files = fixtureAndExampleFiles();
   assert.ok(files.length > 50, 'fixtures found');
   for (const f of files) {
     if (statSync(f).size > 1024 * 1024) continue;

@@ -14,6 +14,20 @@ import { findRule, resolveSelection } from '../src/engine/select.js';
 export const REPO = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
 export const FIXTURES = path.join(REPO, 'fixtures', 'python');
 
+/** Every .py file under `dir` (none when it does not exist), sorted. */
+export function pythonFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.py'))
+    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+
+/** The .py files of fixtures/ and examples/: real sources for tests that check every node or call. */
+export function fixtureAndExampleFiles(): string[] {
+  return [...pythonFiles(path.join(REPO, 'fixtures')), ...pythonFiles(path.join(REPO, 'examples'))];
+}
+
 export async function rules(): Promise<Rule[]> {
   return loadRules();
 }
