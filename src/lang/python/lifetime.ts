@@ -107,9 +107,11 @@ const STREAM_CALLS = new Set(
 const STREAM_SPEC: SpecData = { label: 'streamed requests.Response', family: 'streamed-response', release: 'close', ...SYNC };
 
 const CREATOR_NAMES = new Set(Object.keys(CREATORS));
+/** Every call that can make a resource: creators and streamed requests. */
+const RESOURCE_CALLS: ReadonlySet<string> = new Set([...CREATOR_NAMES, ...STREAM_CALLS]);
 
 /** The resource-close rules' triggers: each creator's module and the name a call to it spells. */
-export const RESOURCE_TRIGGERS: Array<Array<string | RegExp>> = nameTriggers([...CREATOR_NAMES, ...STREAM_CALLS]);
+export const RESOURCE_TRIGGERS: Array<Array<string | RegExp>> = nameTriggers(RESOURCE_CALLS);
 const UNBOUND_SESSIONS = new Set(['sqlalchemy.orm.Session', 'sqlalchemy.ext.asyncio.AsyncSession']);
 
 /** Every method that releases some resource (a lenient set: a release is never a leak). */
@@ -141,7 +143,7 @@ export function resourceCreatedBy(model: SemanticModel, call: SyntaxNode): Resou
 
 function computeSpec(model: SemanticModel, call: SyntaxNode): ResourceSpec | undefined {
   if (call.type !== 'call') return undefined;
-  if (!model.mayCall(call, CREATOR_NAMES) && !model.mayCall(call, STREAM_CALLS)) return undefined;
+  if (!model.mayCall(call, RESOURCE_CALLS)) return undefined;
   const info = model.resolveCall(call);
   if (!info.name) return undefined;
   // Inside the library itself a class resolves to its defining module (`aiohttp.client.ClientSession`).
