@@ -106,8 +106,8 @@ export function rulesTriggeredBy(
   moduleName?: string,
 ): Rule[] {
   // One scan finds every occurrence of a word. First the words anywhere in the text, which
-  // rules out most files; only then is the text split into code and non-code, and the
-  // occurrences in non-code dropped.
+  // rules out most files; only then are the remaining rules asked again with words counted in
+  // code only, comments and strings found as far as those questions need (CodeMap).
   const scanner = scannerFor(enabled);
   let found: { at: number[]; words: string[] } | undefined;
   const triggered = (rules: readonly Rule[], code: CodeMap | undefined): Rule[] => {
