@@ -7,7 +7,8 @@
 # $GITHUB_OUTPUT, and exits with conn-lint's exit code: 0 no findings (or --exit-zero), 1 findings, 2 error.
 set -uo pipefail
 root=${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}
-conn_lint=(node "$root/bin/conn-lint")
+# --force-exclude: paths given as inputs (changed files, say) still honour the config's exclusions.
+conn_lint=(node "$root/bin/conn-lint" --force-exclude)
 
 # Inputs are split on whitespace, with no glob expansion (conn-lint walks directories itself).
 set -f

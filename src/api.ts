@@ -7,6 +7,9 @@ import type { Diagnostic, FileError, FileResult, Rule } from './types.js';
 import type { Config } from './config/types.js';
 import { loadConfig } from './config/load.js';
 import { discoverFiles } from './files/discover.js';
+import { PathArgumentError } from './api-errors.js';
+
+export { PathArgumentError } from './api-errors.js';
 import { loadRules } from './engine/registry.js';
 import { resolveSelection } from './engine/select.js';
 import { lintBytes, type FileLintOptions } from './engine/run.js';
@@ -34,6 +37,8 @@ export interface LintOptions {
   workers?: number;
   /** Called as files are done (for a progress bar). */
   onProgress?: (done: number, total: number) => void;
+  /** Apply the exclusions to files named in `paths` too (default: the config's `force-exclude`). */
+  forceExclude?: boolean;
 }
 
 export interface LintResults {
@@ -81,6 +86,10 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     extendExclude: config.extendExclude,
     respectGitignore: config.respectGitignore,
   });
+  if (found.argumentErrors.length) throw new PathArgumentError(found.argumentErrors);
+  const forceExclude = options.forceExclude ?? config.forceExclude;
+  // pre-commit and editors name files one by one; with force-exclude the config still decides.
+  const files = forceExclude ? found.files.filter((f) => f.excluded === undefined) : found.files;
   const errors: FileError[] = [...found.errors];
   const diagnostics: Diagnostic[] = [];
   const ignoresFor = perFileIgnores(config.perFileIgnores, config.root, s.rules);
@@ -94,7 +103,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   if (!options.fix) {
     // Through the result cache and the worker pool (engine/pool.ts, cache/): in file order.
     const { lintWithCache } = await import('./cache/cached-lint.js');
-    const jobs = found.files.map((f) => ({ path: f.path, location: moduleLocation(f.path), disabled: [...(ignoresFor(f.path) ?? [])] }));
+    const jobs = files.map((f) => ({ path: f.path, location: moduleLocation(f.path), disabled: [...(ignoresFor(f.path) ?? [])], checkSyntax: f.explicit }));
     const run = { enabled: enabled.map((r) => r.code), ruleOptions: config.ruleOptions, settings: config.settings, prefilter: !options.noPrefilter, maxFileSize: config.maxFileSize };
     const opts = { cache: options.cache, cacheDir: options.cacheDir, root: config.root, workers: options.workers, onProgress: options.onProgress };
     for (const result of await lintWithCache(jobs, enabled, run, opts)) {
@@ -103,20 +112,25 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     }
   }
   const { fixFile } = options.fix ? await import('./fix/file.js') : { fixFile: undefined };
-  for (const file of options.fix ? found.files : []) {
+  for (const file of options.fix ? files : []) {
     let result: FileResult;
-    if (options.fix && fixes && fixFile) {
-      const fixed = fixFile(file.path, { ...base, disabled: ignoresFor(file.path), location: moduleLocation(file.path) }, config.maxFileSize, {
+    // A fix writes only files the config includes and that lie inside the paths asked for.
+    const notWritable = file.readOnly ?? (file.excluded !== undefined ? `it is ${file.excluded.replace(/^matched/, 'excluded: matched')}; it was linted because it was named, but is not fixed (--force-exclude skips it)` : undefined);
+    if (notWritable !== undefined && fixes) {
+      fixes.notWritten.push({ path: displayPath(file.path, cwd), reason: notWritable });
+      result = lintFile(file.path, { ...base, checkSyntax: file.explicit }, config.maxFileSize, ignoresFor(file.path));
+    } else if (options.fix && fixes && fixFile) {
+      const fixed = fixFile(file.path, { ...base, disabled: ignoresFor(file.path), location: moduleLocation(file.path), checkSyntax: file.explicit }, config.maxFileSize, {
         ...options.fix,
         diffPath: options.fix.diff ? displayPath(file.path, cwd) : undefined,
       });
       addFileFix(fixes, fixed, displayPath(file.path, cwd));
       result = fixed;
-    } else result = lintFile(file.path, base, config.maxFileSize, ignoresFor(file.path));
+    } else result = lintFile(file.path, { ...base, checkSyntax: file.explicit }, config.maxFileSize, ignoresFor(file.path));
     for (const d of result.diagnostics) diagnostics.push({ ...d, path: displayPath(d.path, cwd) });
     for (const e of result.errors) errors.push({ ...e, path: displayPath(e.path, cwd) });
   }
-  return { diagnostics, errors: errors.map((e) => ({ ...e, path: displayPath(e.path, cwd) })), files: found.files.length, ...s, ...(fixes ? { fixes } : {}) };
+  return { diagnostics, errors: errors.map((e) => ({ ...e, path: displayPath(e.path, cwd) })), files: files.length, ...s, ...(fixes ? { fixes } : {}) };
 }
 
 /** Reads and lints one file from disk; I/O problems become errors, never exceptions. */

@@ -1,13 +1,18 @@
 // Flags and sub-commands. No analysis here: everything goes through api.ts.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeFolders } from './util/make-folders.js';
+import path from 'node:path';
 // yargs, the API (rules, parser, model) and the fixer load lazily, when a command needs them
 // (issue 6: `--version` must not pay for them; a lint run does not load the fixer).
 import type { LintOptions } from './api.js';
+import { PathArgumentError } from './api-errors.js';
 import { ConfigError } from './config/types.js';
 import { SelectorError, findRule } from './engine/select.js';
 import { FORMATTERS, FORMATS_WITH_ERRORS } from './report/index.js';
 import { applyBaseline, BaselineError, readBaseline, writeBaseline } from './report/baseline.js';
-import { formatErrors, summary } from './report/text.js';
+import { formatErrors, summary, UNCHECKED_KINDS } from './report/text.js';
+import { nearest } from './util/suggest.js';
+import { describeIoError } from './util/io-error.js';
 import { fixSummaryLine } from './fix/summary.js';
 import { progressBar } from './engine/progress.js';
 import { packageJson } from './package-root.js';
@@ -20,6 +25,43 @@ const VERSION: string = packageJson().version;
 
 /** Thrown for bad usage: printed without a stack, exit 2. */
 class UsageError extends Error {}
+
+/** The sub-commands, for "did you mean" when a path that does not exist looks like a mistyped one. */
+const COMMANDS = ['rule', 'rules', 'clean'];
+
+/**
+ * Exit code of a lint run: 2 when conn-lint itself failed on a file (a rule or internal error);
+ * else 1 for findings, or for files that could not be read, decoded or parsed (unless
+ * --ignore-parse-errors); --exit-zero turns those 1s into 0.
+ */
+export function exitCodeFor(findings: number, errors: readonly { kind: string }[], flags: { exitZero: boolean; ignoreParseErrors: boolean }): number {
+  if (errors.some((e) => e.kind === 'rule' || e.kind === 'internal')) return EXIT_ERROR;
+  if (flags.exitZero) return EXIT_OK;
+  if (findings) return EXIT_FINDINGS;
+  const unchecked = errors.some((e) => UNCHECKED_KINDS.has(e.kind as never));
+  return unchecked && !flags.ignoreParseErrors ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Why a path named on the command line cannot be linted, as the CLI says it (exit 2). */
+function pathProblems(problems: ReadonlyArray<{ arg: string; reason: string; suggestion?: string }>): string {
+  return problems
+    .map((p) => {
+      const command = !/[\\/.]/.test(p.arg) && p.reason === 'no such file or directory' ? nearest(p.arg, COMMANDS, 1)[0] : undefined;
+      if (command) return `unknown command or path "${p.arg}": did you mean \`conn-lint ${command}\`? (no file or directory of that name either)`;
+      return `cannot lint "${p.arg}": ${p.reason}${p.suggestion !== undefined ? ` (did you mean ${p.suggestion}?)` : ''}`;
+    })
+    .join('\nconn-lint: error: ');
+}
+
+/** Writes a report to -o FILE, creating its folder; a failure is a usage error, not a crash. */
+function writeReport(file: string, report: string): void {
+  try {
+    makeFolders(path.dirname(path.resolve(file)));
+    writeFileSync(file, report);
+  } catch (e) {
+    throw new UsageError(`cannot write the report to ${file}: ${describeIoError(e)}`);
+  }
+}
 
 function list(values: unknown): string[] | undefined {
   if (values === undefined) return undefined;
@@ -111,7 +153,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('fix', { type: 'boolean', default: false, describe: 'Apply safe fixes to the files, then report what remains' })
           .option('unsafe-fixes', { type: 'boolean', default: false, describe: 'Also apply (with --fix, --diff) or count as fixable the fixes that may change behaviour' })
           .option('diff', { type: 'boolean', default: false, describe: 'Print a unified diff of what --fix would change and write nothing (exit 1 when there is a diff)' })
-          .option('exit-zero', { type: 'boolean', default: false, describe: 'Exit 0 even when there are findings' })
+          .option('exit-zero', { type: 'boolean', default: false, describe: 'Exit 0 even when there are findings or files that could not be checked' })
+          .option('ignore-parse-errors', { type: 'boolean', default: false, describe: 'Files that cannot be read, decoded or parsed are still reported, but do not fail the run' })
+          .option('force-exclude', { type: 'boolean', describe: 'Apply the exclusions to files named on the command line too (pre-commit, editors); default: the config\'s force-exclude' })
           .option('cache', { type: 'boolean', default: true, describe: 'Use the result cache (--no-cache to disable)' })
           .option('cache-dir', { type: 'string', describe: 'Result cache directory (default: .conn-lint-cache/ in the project root; env CONN_LINT_CACHE_DIR)' })
           .option('workers', { alias: 'threads', type: 'number', describe: 'Worker threads (default: one per core, none for small runs; 0 = lint on the main thread)' })
@@ -132,7 +176,9 @@ export async function main(argv: string[]): Promise<number> {
           cache: args.cache !== false,
           cacheDir: args['cache-dir'] as string | undefined,
           workers: workersOption(args.workers),
+          forceExclude: args['force-exclude'] as boolean | undefined,
         };
+        const flags = { exitZero: !!args['exit-zero'], ignoreParseErrors: !!args['ignore-parse-errors'] };
         const unsafeFixes = !!args['unsafe-fixes'];
         const diffMode = !!args.diff;
         if (args.fix || diffMode) options.fix = { unsafe: unsafeFixes, write: !diffMode, diff: diffMode };
@@ -150,11 +196,18 @@ export async function main(argv: string[]): Promise<number> {
               "tree-sitter's Node binding, several times slower. Rebuild it with `npm rebuild conn-lint` where a C compiler is available.\n",
           );
         }
+        if (results.files === 0 && !args.quiet) {
+          process.stderr.write(`conn-lint: warning: no Python files found in ${((args.paths as string[] | undefined) ?? ['.']).join(', ')}\n`);
+        }
+        for (const n of results.fixes?.notWritten ?? []) {
+          process.stderr.write(`conn-lint: ${diffMode ? 'would not fix' : 'not fixed'}: ${n.path}: ${n.reason}\n`);
+        }
         const writeBaselineFile = args['write-baseline'] as string | undefined;
         if (writeBaselineFile !== undefined && !diffMode) {
           const n = writeBaseline(writeBaselineFile, results.diagnostics, process.cwd());
           process.stderr.write(`conn-lint: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${writeBaselineFile}\n`);
           if (results.errors.length) process.stderr.write(formatErrors(results.errors, useColor(process.stderr, args.color as string)) + '\n');
+          exitCode = exitCodeFor(0, results.errors, { exitZero: true, ignoreParseErrors: true });
           return;
         }
         if (baseline && baselineFile !== undefined) {
@@ -175,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
           if (results.fixes.fixed || results.fixes.dropped) {
             process.stderr.write(fixSummaryLine(results.fixes, results.diagnostics.length, true) + '\n');
           }
-          exitCode = results.fixes.diffs.length && !args['exit-zero'] ? EXIT_FINDINGS : EXIT_OK;
+          exitCode = exitCodeFor(results.fixes.diffs.length, results.errors, flags);
           return;
         }
         const toFile = args['output-file'] as string | undefined;
@@ -191,7 +244,7 @@ export async function main(argv: string[]): Promise<number> {
           unsafeFixes,
           warn: (message) => process.stderr.write(`conn-lint: ${message}\n`),
         });
-        if (toFile) writeFileSync(toFile, report);
+        if (toFile) writeReport(toFile, report);
         else process.stdout.write(report);
         if (results.errors.length && !FORMATS_WITH_ERRORS.has(format)) {
           process.stderr.write(formatErrors(results.errors, useColor(process.stderr, args.color as string)) + '\n');
@@ -204,7 +257,7 @@ export async function main(argv: string[]): Promise<number> {
         if (format === 'text' && !args.quiet && !toFile && (!results.fixes || results.diagnostics.length || results.errors.length)) {
           process.stdout.write(summary(results.diagnostics, results.errors, results.files, { unsafeFixes }) + '\n');
         }
-        exitCode = results.diagnostics.length && !args['exit-zero'] ? EXIT_FINDINGS : EXIT_OK;
+        exitCode = exitCodeFor(results.diagnostics.length, results.errors, flags);
       },
     )
     .fail((msg, err) => {
@@ -217,6 +270,10 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
     return exitCode;
   } catch (e) {
+    if (e instanceof PathArgumentError) {
+      process.stderr.write(`conn-lint: error: ${pathProblems(e.problems)}\n`);
+      return EXIT_ERROR;
+    }
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof SelectorError || e instanceof BaselineError) {
       process.stderr.write(`conn-lint: error: ${e.message}\n`);
       if (e instanceof UsageError) process.stderr.write('Run `conn-lint --help` for usage.\n');

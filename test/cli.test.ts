@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO } from './support.js';
+import { exitCodeFor } from '../src/cli.js';
 
 const BIN = path.join(REPO, 'bin', 'conn-lint');
 
@@ -128,13 +129,110 @@ test('bad input is reported under errors and never stops the run', () => {
   assert.deepEqual(hits, ['a_syntax.py:4', 'c_declared_latin1.py:4', 'd_bom.py:3', 'e_crlf.py:3', 'z_last.py:3']);
 });
 
-test('a path that does not exist is an error, the other paths are still linted', () => {
+test('a mistyped path or command exits 2 and lints nothing, with a did-you-mean', () => {
+  const dir = tempProject({ 'src/app.py': HAZARD });
+  const typo = run(['scr/', '--no-cache'], dir);
+  assert.equal(typo.code, 2, typo.stdout + typo.stderr);
+  assert.equal(typo.stdout, '', 'nothing is linted, no "All checks passed"');
+  assert.match(typo.stderr, /cannot lint "scr\/": no such file or directory \(did you mean src\/\?\)/);
+  const mixed = run(['missing_dir', 'src', '--format', 'json', '--no-cache'], dir);
+  assert.equal(mixed.code, 2, 'one missing path fails the run even when others exist');
+  assert.equal(mixed.stdout, '');
+  const command = run(['rulez'], dir);
+  assert.equal(command.code, 2);
+  assert.match(command.stderr, /unknown command or path "rulez": did you mean `conn-lint rules`\?/);
+});
+
+test('a syntax error is shown in the text report and fails the run unless --ignore-parse-errors', () => {
+  // No trigger word: a walk need not parse it, but a file named on the command line always is.
+  const dir = tempProject({ 'broken.py': 'def f(:\n    pass\n', 'ok.py': 'x = 1\n' });
+  const named = run(['broken.py', 'ok.py', '--no-cache'], dir);
+  assert.equal(named.code, 1, named.stderr);
+  assert.match(named.stdout, /^broken\.py:1:7: syntax error: missing "\)"$/m);
+  assert.doesNotMatch(named.stdout, /All checks passed/);
+  assert.match(named.stdout, /No findings in 2 files, but 1 file could not be fully checked \(syntax error ×1\)\./);
+  assert.equal(run(['broken.py', '--no-cache', '--ignore-parse-errors'], dir).code, 0);
+  assert.equal(run(['broken.py', '--no-cache', '--exit-zero'], dir).code, 0);
+  // The cache keeps the answer apart from a walk's, which does not parse the file.
+  assert.equal(run(['broken.py'], dir).code, 1);
+  assert.equal(run(['broken.py'], dir).code, 1, 'warm cache: same answer');
+  // With findings too, the summary says what could not be checked.
+  const both = tempProject({ 'broken.py': 'import requests\ndef f(:\n    pass\n', 'bad.py': HAZARD });
+  const r = run(['.', '--no-cache'], both);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^broken\.py:2:7: syntax error/m);
+  assert.match(r.stdout, /Found 1 finding in 1 file \(CL101 ×1\); 1 fixable with `--fix`; 1 file could not be fully checked \(syntax error ×1\)\./);
+  // Errors are part of the report, so -o gets them too.
+  run(['.', '--no-cache', '-o', 'report.txt'], both);
+  assert.match(readFileSync(path.join(both, 'report.txt'), 'utf8'), /^broken\.py:2:7: syntax error/m);
+});
+
+test('exit codes: rule and internal failures are 2, unreadable files 1, dropped fixes are not failures', () => {
+  const flags = { exitZero: false, ignoreParseErrors: false };
+  assert.equal(exitCodeFor(0, [], flags), 0);
+  assert.equal(exitCodeFor(3, [], flags), 1);
+  for (const kind of ['io', 'encoding', 'syntax', 'too-large', 'binary']) {
+    assert.equal(exitCodeFor(0, [{ kind }], flags), 1, kind);
+    assert.equal(exitCodeFor(0, [{ kind }], { ...flags, ignoreParseErrors: true }), 0, kind);
+  }
+  assert.equal(exitCodeFor(0, [{ kind: 'fix' }], flags), 0);
+  for (const kind of ['rule', 'internal']) {
+    assert.equal(exitCodeFor(0, [{ kind }], { exitZero: true, ignoreParseErrors: true }), 2, kind);
+  }
+  assert.equal(exitCodeFor(5, [{ kind: 'syntax' }], { ...flags, exitZero: true }), 0);
+});
+
+test('-o creates missing folders; a report that cannot be written exits 2 without a stack', () => {
   const dir = tempProject({ 'bad.py': HAZARD });
-  const r = run(['missing_dir', 'bad.py', '--format', 'json', '--no-cache'], dir);
+  const r = run(['.', '--no-cache', '--format', 'json', '-o', 'report/nested/out.json'], dir);
   assert.equal(r.code, 1, r.stderr);
-  const out = JSON.parse(r.stdout);
-  assert.equal(out.diagnostics.length, 1);
-  assert.ok(out.errors.some((e: { path: string; kind: string }) => e.path.includes('missing_dir') && e.kind === 'io'));
+  assert.equal(JSON.parse(readFileSync(path.join(dir, 'report/nested/out.json'), 'utf8')).diagnostics.length, 1);
+  writeFileSync(path.join(dir, 'afile'), '');
+  const bad = run(['.', '--no-cache', '-o', 'afile/out.json'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /cannot write the report to afile\/out\.json: /);
+  assert.doesNotMatch(bad.stderr, /internal error|    at /);
+});
+
+test('--force-exclude (and force-exclude = true) skip excluded files named on the command line', () => {
+  const dir = tempProject({
+    'pyproject.toml': '[tool.conn-lint]\nextend-exclude = ["vendor/"]\n',
+    'vendor/lib.py': HAZARD,
+    'app.py': HAZARD,
+  });
+  const named = ['vendor/lib.py', 'app.py', '--no-cache', '--format', 'json'];
+  const paths = (r: { stdout: string }) => JSON.parse(r.stdout).diagnostics.map((d: { path: string }) => d.path);
+  assert.deepEqual(paths(run(named, dir)), ['app.py', 'vendor/lib.py'], 'named files are linted by default');
+  assert.deepEqual(paths(run([...named, '--force-exclude'], dir)), ['app.py']);
+  writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.conn-lint]\nextend-exclude = ["vendor/"]\nforce-exclude = true\n');
+  assert.deepEqual(paths(run(named, dir)), ['app.py']);
+  assert.deepEqual(paths(run([...named, '--no-force-exclude'], dir)), ['app.py', 'vendor/lib.py']);
+  // Everything named is excluded: nothing to lint is not an error.
+  const none = run(['vendor/lib.py', '--no-cache'], dir);
+  assert.equal(none.code, 0);
+  assert.match(none.stderr, /no Python files found/);
+});
+
+test('--fix never writes an excluded file, or a file outside the tree through a symlink', () => {
+  const base = tempProject({
+    'project/pyproject.toml': '[tool.conn-lint]\nextend-exclude = ["vendor/"]\n',
+    'project/vendor/lib.py': HAZARD,
+    'project/app.py': HAZARD,
+    'outside/secret.py': HAZARD,
+  });
+  const dir = path.join(base, 'project');
+  symlinkSync(path.join(base, 'outside', 'secret.py'), path.join(dir, 'link.py'));
+  const r = run(['.', 'vendor/lib.py', '--fix', '--no-cache'], dir);
+  assert.equal(r.code, 1, 'the findings not fixed remain');
+  assert.match(readFileSync(path.join(dir, 'app.py'), 'utf8'), /timeout=/, 'the file inside the tree is fixed');
+  assert.equal(readFileSync(path.join(dir, 'vendor/lib.py'), 'utf8'), HAZARD);
+  assert.equal(readFileSync(path.join(base, 'outside/secret.py'), 'utf8'), HAZARD);
+  assert.match(r.stderr, /not fixed: link\.py: it is a symbolic link to .*secret\.py, outside the paths being linted/);
+  assert.match(r.stderr, /not fixed: vendor\/lib\.py: it is excluded: matched by the exclude settings \(vendor\/\)/);
+  assert.match(r.stdout, /^link\.py:3:1: CL101/m, 'reported under the link\'s path');
+  assert.match(r.stdout, /^vendor\/lib\.py:3:1: CL101/m);
+  const diff = run(['.', '--diff', '--no-cache'], dir);
+  assert.doesNotMatch(diff.stdout, /secret|link\.py/);
 });
 
 test('suppression comments: line noqa, own ignore form, file-level noqa', () => {
@@ -173,6 +271,17 @@ test('an unreadable file is an error, not a crash', () => {
   const out = JSON.parse(r.stdout);
   assert.ok(out.errors.some((e: { path: string; kind: string }) => e.path === 'secret.py' && e.kind === 'io'), r.stdout);
   assert.deepEqual(out.diagnostics.map((d: { path: string }) => d.path), ['bad.py']);
+});
+
+test('a config file that cannot be read exits 2, even a pyproject.toml found by the search', () => {
+  const dir = tempProject({ 'pyproject.toml': '[tool.conn-lint]\n', 'bad.py': HAZARD });
+  chmodSync(dir, 0o755);
+  chmodSync(path.join(dir, 'bad.py'), 0o644);
+  chmodSync(path.join(dir, 'pyproject.toml'), 0o000);
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const r = spawnSync(process.execPath, [BIN, '.', '--no-cache'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir }, ...asUser });
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /pyproject\.toml: cannot read config file: permission denied/);
 });
 
 test('--select takes one value, so paths after it are still paths', () => {

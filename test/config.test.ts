@@ -94,6 +94,7 @@ test('without a config file: the defaults, rooted at cwd, with every rule\'s opt
     perFileIgnores: {},
     extendExclude: [],
     respectGitignore: true,
+    forceExclude: false,
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     settings: DEFAULT_SETTINGS,
     ruleOptions: {
@@ -139,6 +140,18 @@ test('discovery: a broken pyproject.toml that has a [tool.conn-lint] header is o
   const root = tree({ 'pyproject.toml': '[tool.conn-lint]\nselect = ["CL1"\n', 'sub/': '' });
   assert.equal(findConfigFile(join(root, 'sub')), join(root, 'pyproject.toml'));
   assert.throws(() => load(join(root, 'sub')), /^Error: \.\.\/pyproject\.toml: TOML syntax error at line 3, column 1: /);
+});
+
+test('discovery: a pyproject.toml whose conn-lint header itself is broken, or that cannot be read, stops the run', () => {
+  const broken = tree({ 'pyproject.toml': '[project]\nname = "x"\n[tool.conn-lint\nselect = ["CL1"]\n' });
+  assert.equal(findConfigFile(broken), join(broken, 'pyproject.toml'));
+  assert.throws(() => load(broken), /pyproject\.toml: TOML syntax error at line 3/);
+  const dotted = tree({ 'pyproject.toml': 'tool.conn-lint.select = [\n' });
+  assert.equal(findConfigFile(dotted), join(dotted, 'pyproject.toml'));
+  // Another tool's broken table is not ours: the search goes on up.
+  const other = tree({ 'pyproject.toml': '[tool.conn-linter\n', 'sub/': '' });
+  assert.equal(findConfigFile(join(other, 'sub')), undefined);
+  // (A pyproject.toml without read permission: test/cli.test.ts, which can run as another user.)
 });
 
 test('--config: a pyproject.toml is read under [tool.conn-lint], any other file at the top level', () => {
@@ -207,6 +220,7 @@ mode = "lenient"
     exclude: ['generated'],
     extendExclude: ['*_pb2.py', 'legacy/'],
     respectGitignore: false,
+    forceExclude: false,
     maxFileSize: 2_000_000,
     settings: {
       targetVersion: [3, 12],
@@ -287,7 +301,7 @@ test('errors: a value of the wrong type names the key path and what was given', 
   );
   assert.equal(
     messageOf('created = 2024-01-02T03:04:05Z\n'),
-    'conn-lint.toml: unknown key "created"; expected one of: select, extend-select, ignore, per-file-ignores, exclude, extend-exclude, respect-gitignore, max-file-size, target-version, blocking-calls, fix, rules',
+    'conn-lint.toml: unknown key "created"; expected one of: select, extend-select, ignore, per-file-ignores, exclude, extend-exclude, respect-gitignore, force-exclude, max-file-size, target-version, blocking-calls, fix, rules',
   );
 });
 

@@ -218,18 +218,61 @@ test('symlinked directories are followed, loops end, broken links are skipped si
   assert.deepEqual(run(root, ['again']).paths, ['again/a.py', 'again/inner/b.py']);
 });
 
-test('a path that does not exist is an io error; the other paths are still walked', () => {
-  const root = tree(['a.py']);
+test('a path that does not exist is an argument error, with the name it may have been', () => {
+  const root = tree(['a.py', 'src/app.py', 'src/util.py']);
   symlinkSync(join(root, 'gone.py'), join(root, 'broken.py'));
-  const r = run(root, ['missing', '.', 'broken.py']);
-  assert.deepEqual(r.paths, ['a.py']);
+  const found = discoverFiles(['missing', '.', 'broken.py', 'scr/', 'scr/app.py', 'src/ap.py', join(root, 'scr')], root, opts(root));
+  assert.deepEqual(found.files.map((f) => rel(root, f.path)), ['a.py', 'src/app.py', 'src/util.py']);
+  assert.deepEqual(found.errors, []);
   assert.deepEqual(
-    r.errors.map((e) => ({ ...e, path: rel(root, e.path) })),
+    found.argumentErrors.map(({ arg, reason, suggestion }) => ({ arg, reason, suggestion })),
     [
-      { path: 'broken.py', kind: 'io', message: 'broken symbolic link' },
-      { path: 'missing', kind: 'io', message: 'no such file or directory' },
+      { arg: 'missing', reason: 'no such file or directory', suggestion: undefined },
+      { arg: 'broken.py', reason: 'broken symbolic link', suggestion: undefined },
+      { arg: 'scr/', reason: 'no such file or directory', suggestion: 'src/' },
+      { arg: 'scr/app.py', reason: 'no such file or directory', suggestion: 'src/app.py' },
+      // Nearest in its folder: app.py (util.py is further away).
+      { arg: 'src/ap.py', reason: 'no such file or directory', suggestion: 'src/app.py' },
+      { arg: join(root, 'scr'), reason: 'no such file or directory', suggestion: join(root, 'src') },
     ],
   );
+});
+
+test('a file named on the command line is marked when a walk would have excluded it, and why', () => {
+  const root = tree(['ok.py', 'vendor/lib/x.py', 'gen/out_pb2.py', 'ignored/y.py', 'env/lib/z.py', 'env/pyvenv.cfg', '.gitignore']);
+  writeFileSync(join(root, '.gitignore'), 'ignored/\n');
+  const found = discoverFiles(['ok.py', 'vendor/lib/x.py', 'gen/out_pb2.py', 'ignored/y.py', 'env/lib/z.py'], root, opts(root, { extendExclude: ['vendor/', '*_pb2.py'] }));
+  const why = Object.fromEntries(found.files.map((f) => [rel(root, f.path), f.excluded]));
+  assert.deepEqual(why, {
+    'ok.py': undefined,
+    'vendor/lib/x.py': 'matched by the exclude settings (vendor/)',
+    'gen/out_pb2.py': 'matched by the exclude settings (gen/out_pb2.py)',
+    'ignored/y.py': 'ignored by git (.gitignore)',
+    'env/lib/z.py': 'inside a virtualenv (env/)',
+  });
+  // Without respect-gitignore, .gitignore does not exclude it.
+  const noGit = discoverFiles(['ignored/y.py'], root, opts(root, { respectGitignore: false }));
+  assert.equal(noGit.files[0].excluded, undefined);
+});
+
+test('a file reached through a link out of the linted paths is read-only for --fix', () => {
+  const base = tree(['project/app.py', 'project/vendor/v.py', 'outside/secret.py']);
+  const root = join(base, 'project');
+  symlinkSync(join(base, 'outside', 'secret.py'), join(root, 'link.py'));
+  symlinkSync(join(root, 'vendor', 'v.py'), join(root, 'to_vendor.py'));
+  symlinkSync(join(root, 'app.py'), join(root, 'same.py'));
+  const found = discoverFiles(['.'], root, opts(root, { extendExclude: ['vendor/'] }));
+  const ro = Object.fromEntries(found.files.map((f) => [rel(root, f.path), f.readOnly]));
+  assert.deepEqual(Object.keys(ro), ['app.py', 'link.py', 'to_vendor.py'], 'app.py is listed once, under its own name');
+  assert.equal(ro['app.py'], undefined);
+  assert.match(ro['link.py']!, /symbolic link to .*outside.secret\.py, outside the paths being linted/);
+  assert.match(ro['to_vendor.py']!, /symbolic link to .*vendor.v\.py, which is excluded: matched by the exclude settings \(vendor\/\)/);
+  // Named on the command line, the link is still read-only: its target is outside the folder named.
+  const named = discoverFiles(['link.py'], root, opts(root));
+  assert.match(named.files[0].readOnly!, /outside the paths being linted/);
+  // Linting the common parent, the target is inside what was asked: writable.
+  const parent = discoverFiles(['project', 'outside'], base, opts(base));
+  assert.equal(parent.files.find((f) => f.path.endsWith('secret.py'))?.readOnly, undefined);
 });
 
 test('an unreadable directory is an io error and the walk goes on', (t) => {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from './support.js';
 import { tempDir } from './integration-support.js';
@@ -57,9 +57,13 @@ test('pre-commit: the hook fails on a hazard, --fix hook repairs it, then the ho
   );
   writeFileSync(path.join(project, 'service.py'), SERVICE);
   writeFileSync(path.join(project, 'notes.txt'), 'requests.get("https://example.com")\n');
+  // Staged, but excluded by the config: the hooks (--force-exclude) neither report nor fix it.
+  writeFileSync(path.join(project, 'pyproject.toml'), '[tool.conn-lint]\nextend-exclude = ["vendor/"]\n');
+  mkdirSync(path.join(project, 'vendor'));
+  writeFileSync(path.join(project, 'vendor', 'client.py'), SERVICE);
   // Not staged: pre-commit passes only staged files, so this one must never be reported.
   const git = (...args: string[]) => assert.equal(sh('git', args, project, env).code, 0, args.join(' '));
-  git('add', '.pre-commit-config.yaml', 'service.py', 'notes.txt');
+  git('add', '.pre-commit-config.yaml', 'service.py', 'notes.txt', 'pyproject.toml', 'vendor/client.py');
   writeFileSync(path.join(project, 'unstaged.py'), SERVICE);
 
   const started = Date.now();
@@ -68,7 +72,7 @@ test('pre-commit: the hook fails on a hazard, --fix hook repairs it, then the ho
   assert.equal(first.code, 1, first.out);
   assert.match(first.out, /conn-lint\.+Failed/);
   assert.match(first.out, /service\.py:5:12: CL101 /);
-  assert.doesNotMatch(first.out, /unstaged\.py|notes\.txt/);
+  assert.doesNotMatch(first.out, /unstaged\.py|notes\.txt|vendor/);
 
   const fix = sh('pre-commit', ['run', 'conn-lint-fix'], project, env);
   assert.equal(fix.code, 1, fix.out);
@@ -81,5 +85,6 @@ test('pre-commit: the hook fails on a hazard, --fix hook repairs it, then the ho
   assert.equal(second.code, 0, second.out);
   assert.match(second.out, /conn-lint\.+Passed/);
   assert.equal(readFileSync(path.join(project, 'unstaged.py'), 'utf8'), SERVICE, 'unstaged files are left alone');
+  assert.equal(readFileSync(path.join(project, 'vendor', 'client.py'), 'utf8'), SERVICE, 'excluded files are left alone');
   t.diagnostic(`pre-commit installed the hook environment and ran the first hook in ${installSeconds}s`);
 });

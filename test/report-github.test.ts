@@ -99,7 +99,7 @@ test('the CLI prints one annotation per finding and per unreadable file', () => 
   assert.deepEqual([finding.props.line, finding.props.col], ['5', '12']);
   assert.match(finding.message, /requests\.get\(\)/);
   const broken = parse(lines.find((l) => l.includes('broken'))!);
-  assert.equal(broken.command, 'warning');
+  assert.equal(broken.command, 'error', 'a file that could not be checked fails the run');
   assert.equal(broken.props.file, 'we,ird:100%/broken.py');
   assert.equal(r.stderr, '', 'errors are annotations, not stderr');
 });

@@ -102,7 +102,7 @@ export async function lintWithCache(
   return results;
 }
 
-/** What a file's result depends on besides its bytes and the run: its module name, per-file-ignores. */
+/** What a file's result depends on besides its bytes and the run: its module name, per-file-ignores, syntax check. */
 function contextOf(job: FileJob): string {
-  return JSON.stringify([job.location.moduleName ?? null, !!job.location.isPackage, [...(job.disabled ?? [])].sort()]);
+  return JSON.stringify([job.location.moduleName ?? null, !!job.location.isPackage, [...(job.disabled ?? [])].sort(), !!job.checkSyntax]);
 }

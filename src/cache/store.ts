@@ -7,12 +7,13 @@
 // just race to write (the last one wins, the other's new entries are lost and redone next time).
 // A file that does not parse or has the wrong shape is treated as empty.
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { packageJson } from '../package-root.js';
+import { makeFolders } from '../util/make-folders.js';
 import type { Diagnostic, FileError, FileResult, GlobalSettings, RuleOptions } from '../types.js';
 
 /** Bump when the cache file layout or the meaning of an entry changes. */
@@ -168,7 +169,7 @@ function valid(e: Entry | undefined): e is Entry {
 
 function prepareDir(dir: string): void {
   if (existsSync(dir)) return;
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   // A directory conn-lint made: keep it out of git and out of backups.
   writeFileSync(path.join(dir, '.gitignore'), '# Created by conn-lint automatically.\n*\n');
   writeFileSync(

@@ -9,7 +9,7 @@ export const CONFIG_FILE_NAMES = ['conn-lint.toml', '.conn-lint.toml', 'pyprojec
 /**
  * Walking up from `startDir`, the first `conn-lint.toml`, `.conn-lint.toml`, or `pyproject.toml`
  * with a `[tool.conn-lint]` table (that precedence within one directory); a pyproject.toml without
- * the table does not stop the search.
+ * the table does not stop the search, an unreadable one does (its error is reported).
  */
 export function findConfigFile(startDir: string): string | undefined {
   let dir = resolve(startDir);
@@ -22,7 +22,9 @@ export function findConfigFile(startDir: string): string | undefined {
       try {
         text = readFileSync(file, 'utf8');
       } catch {
-        continue; // unreadable: cannot be telling us anything
+        // Unreadable: it may be the config meant for this run, so loading it reports why (exit 2)
+        // rather than the run going on silently with the defaults.
+        return file;
       }
       if (pyprojectHasOurTable(text)) return file;
     }

@@ -26,6 +26,7 @@ export const CONFIG_KEYS = [
   'exclude',
   'extend-exclude',
   'respect-gitignore',
+  'force-exclude',
   'max-file-size',
   'target-version',
   'blocking-calls',
@@ -88,6 +89,7 @@ export function defaultConfig(cwd: string, rules: readonly Rule[]): Config {
     perFileIgnores: {},
     extendExclude: [],
     respectGitignore: true,
+    forceExclude: false,
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     settings: defaultSettings(),
     ruleOptions: Object.fromEntries(rules.map((r) => [r.code, ruleDefaults(r)])),
@@ -134,6 +136,7 @@ function applyTable(config: Config, table: TomlTable, c: ValueChecker, rules: re
   if (v('exclude') !== undefined) config.exclude = globs(v('exclude')!, ['exclude'], c);
   if (v('extend-exclude') !== undefined) config.extendExclude = globs(v('extend-exclude')!, ['extend-exclude'], c);
   if (v('respect-gitignore') !== undefined) config.respectGitignore = c.boolean(v('respect-gitignore')!, ['respect-gitignore']);
+  if (v('force-exclude') !== undefined) config.forceExclude = c.boolean(v('force-exclude')!, ['force-exclude']);
   if (v('max-file-size') !== undefined) config.maxFileSize = c.positiveInteger(v('max-file-size')!, ['max-file-size'], 'bytes');
   if (v('target-version') !== undefined) config.settings.targetVersion = targetVersion(v('target-version')!, c);
   if (v('blocking-calls') !== undefined) config.settings.blockingCalls = dottedNames(v('blocking-calls')!, ['blocking-calls'], c);

@@ -41,8 +41,9 @@ export function pyprojectHasOurTable(text: string): boolean {
     const tool = doc.tool;
     return isTable(tool) && Object.prototype.hasOwnProperty.call(tool, 'conn-lint');
   } catch {
-    // A broken file that looks like it configures us is ours: loading it reports the error.
-    return /^\s*\[\s*tool\s*\.\s*(?:conn-lint|"conn-lint"|'conn-lint')\s*[\].]/m.test(text);
+    // A broken file that looks like it configures us is ours: loading it reports the error. Even a
+    // header broken itself (`[tool.conn-lint` with no `]`) counts, and a dotted key `tool.conn-lint.x = …`.
+    return /^\s*\[*\s*tool\s*\.\s*(?:conn-lint(?![\w-])|"conn-lint"|'conn-lint')/m.test(text);
   }
 }
 

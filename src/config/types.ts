@@ -15,6 +15,8 @@ export interface Config {
   exclude?: string[];
   extendExclude: string[];
   respectGitignore: boolean;
+  /** Apply the exclusions to files named on the command line too (pre-commit, editors). */
+  forceExclude: boolean;
   /** Files larger than this (bytes) are reported under errors and skipped. */
   maxFileSize: number;
   settings: GlobalSettings;

@@ -13,6 +13,8 @@ export interface FileJob {
   location: ModuleLocation;
   /** Rule codes switched off here by per-file-ignores. */
   disabled?: string[];
+  /** Named on the command line: parsed for syntax errors even when no rule needs it. */
+  checkSyntax?: boolean;
   /** Size and mtime, when the main thread has just stat'ed the file (the result cache does). */
   stat?: { size: number; mtimeMs: number };
 }
@@ -83,6 +85,7 @@ export function runFileJob(job: FileJob, rules: readonly Rule[], run: RunSetting
       prefilter: run.prefilter,
       disabled: job.disabled?.length ? new Set(job.disabled) : undefined,
       location: job.location,
+      checkSyntax: job.checkSyntax,
     });
     return { result, stamp };
   } catch (e) {

@@ -28,6 +28,11 @@ export interface FileLintOptions {
   prefilter?: boolean;
   /** Rules' codes switched off for this file by per-file-ignores. */
   disabled?: ReadonlySet<string>;
+  /**
+   * Parse the file even when no rule needs its tree, to report a syntax error: for files named on
+   * the command line (pre-commit, an editor), where a user is looking at that very file.
+   */
+  checkSyntax?: boolean;
 }
 
 /** Lints raw bytes (from disk). */
@@ -50,7 +55,7 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
   if (fileNoqa) rules = rules.filter((r) => !fileNoqa.has(r.code));
   // Per rule: a file with `requests` but no `async` is parsed, but the async rules skip it.
   if (opts.prefilter !== false) rules = rulesTriggeredBy(text, rules, opts.rules, opts.location?.moduleName);
-  if (rules.length === 0) return { path, diagnostics: [], errors };
+  if (rules.length === 0 && !opts.checkSyntax) return { path, diagnostics: [], errors };
 
   let tree: Tree;
   try {
@@ -61,6 +66,7 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
   const syntax = firstSyntaxError(tree);
   // Still check what parsed: tree-sitter recovers, and the rest of the file is worth linting.
   if (syntax) errors.push({ path, kind: 'syntax', ...syntax });
+  if (rules.length === 0) return { path, diagnostics: [], errors };
 
   const model = new SemanticModel(tree, text, path, opts.location);
   // Line starts and lines are needed only for findings, which most files have none of.

@@ -20,10 +20,12 @@ export interface FixSummary {
   dropped: number;
   /** Unified diffs, one per changed file, in file order (--diff). */
   diffs: string[];
+  /** Files linted but deliberately not written by --fix (excluded, or a link out of the tree), and why. */
+  notWritten: Array<{ path: string; reason: string }>;
 }
 
 export function newFixSummary(): FixSummary {
-  return { fixed: 0, byRule: {}, changedFiles: [], dropped: 0, diffs: [] };
+  return { fixed: 0, byRule: {}, changedFiles: [], dropped: 0, diffs: [], notWritten: [] };
 }
 
 /** Adds one file's outcome; `shownPath` is the path as reported (relative to the cwd). */

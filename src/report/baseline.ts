@@ -8,10 +8,11 @@
 // the reported line alone, against entries left over likewise, so editing the line next to an old
 // finding does not make it new either. Identical findings are counted: a baseline with two
 // matching entries hides two findings, and a third one is new.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../types.js';
 import { fingerprint, PathResolver, SourceCache } from './source-info.js';
+import { makeFolders } from '../util/make-folders.js';
 import { TOOL_NAME, toolVersion } from './tool.js';
 import { addTo } from '../util/multimap.js';
 
@@ -64,7 +65,7 @@ export function writeBaseline(file: string, diagnostics: readonly Diagnostic[], 
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || (a.line ?? 0) - (b.line ?? 0) || a.ruleId.localeCompare(b.ruleId));
   const data: BaselineFile = { version: BASELINE_VERSION, tool: TOOL_NAME, toolVersion: toolVersion(), findings: entries };
   const abs = path.resolve(cwd, file);
-  mkdirSync(path.dirname(abs), { recursive: true });
+  makeFolders(path.dirname(abs));
   writeFileSync(abs, JSON.stringify(data, null, 2) + '\n');
   return entries.length;
 }

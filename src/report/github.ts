@@ -42,7 +42,8 @@ export function githubAnnotation(d: Diagnostic, file: string): string {
 
 function errorAnnotation(e: FileError, file: string): string {
   return command(
-    e.kind === 'internal' || e.kind === 'rule' ? 'error' : 'warning',
+    // A file that could not be checked fails the run (exit 1), so it is an error; a dropped fix is not.
+    e.kind === 'fix' ? 'warning' : 'error',
     [
       ['file', file],
       ['line', e.line],

@@ -25,7 +25,7 @@ export interface ReportContext {
 export type Formatter = (ctx: ReportContext) => string;
 
 export const FORMATTERS: Record<string, Formatter> = {
-  text: (c) => formatText(c.diagnostics, { showSource: c.showSource, color: c.color, cwd: c.cwd, unsafeFixes: c.unsafeFixes }),
+  text: (c) => formatText(c.diagnostics, { showSource: c.showSource, color: c.color, cwd: c.cwd, unsafeFixes: c.unsafeFixes }, c.errors),
   json: (c) => formatJson(c.diagnostics, c.errors),
   sarif: (c) => formatSarif(c),
   github: (c) => formatGithub(c),
@@ -35,4 +35,4 @@ export const FORMATTERS: Record<string, Formatter> = {
 };
 
 /** Formats whose output carries file errors; for the others the CLI prints them on stderr. */
-export const FORMATS_WITH_ERRORS: ReadonlySet<string> = new Set(['json', 'sarif', 'github', 'junit']);
+export const FORMATS_WITH_ERRORS: ReadonlySet<string> = new Set(['text', 'json', 'sarif', 'github', 'junit']);

@@ -233,7 +233,8 @@ function sarifFix(d: Diagnostic, where: { uri: string; uriBaseId?: string }, sou
 function errorNotification(e: FileError, location: Locate) {
   const region = e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {};
   return {
-    level: e.kind === 'internal' || e.kind === 'rule' ? 'error' : 'warning',
+    // A file that could not be checked fails the run (exit 1), so it is an error; a dropped fix is not.
+    level: e.kind === 'fix' ? 'warning' : 'error',
     message: { text: `${e.path}: ${e.message}` },
     descriptor: { id: `file-${e.kind}` },
     locations: [{ physicalLocation: { artifactLocation: location(e.path), ...region } }],

@@ -17,14 +17,15 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidates within a few edits of `typed` (ignoring case): at most 2 edits, or a quarter of the
- * candidate's length for long ones. Nearest first, equally near ones in the order given; `limit` at most.
+ * candidate's length for long ones. Nearest first, then closest in length, then in the order given; `limit` at most.
  */
 export function nearest(typed: string, candidates: readonly string[], limit: number): string[] {
   const lower = typed.toLowerCase();
   return candidates
     .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) }))
     .filter((x) => x.d <= Math.max(2, Math.floor(x.c.length / 4)))
-    .sort((a, b) => a.d - b.d)
+    // Equally near: the one of the typed length first (`rulez` → `rules`, not `rule`).
+    .sort((a, b) => a.d - b.d || Math.abs(a.c.length - typed.length) - Math.abs(b.c.length - typed.length))
     .slice(0, limit)
     .map((x) => x.c);
 }
