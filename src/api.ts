@@ -51,6 +51,8 @@ export interface LintResults {
   enabled: Rule[];
   /** With `options.fix`: what was fixed (diagnostics then hold what remains). */
   fixes?: FixSummary;
+  /** What the run looked at (absolute paths), for baselines: only entries inside it can be stale. */
+  scope: { files: string[]; dirs: string[]; rules: string[] };
 }
 
 export interface LintSetup {
@@ -130,7 +132,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     for (const d of result.diagnostics) diagnostics.push({ ...d, path: displayPath(d.path, cwd) });
     for (const e of result.errors) errors.push({ ...e, path: displayPath(e.path, cwd) });
   }
-  return { diagnostics, errors: errors.map((e) => ({ ...e, path: displayPath(e.path, cwd) })), files: files.length, ...s, ...(fixes ? { fixes } : {}) };
+  const scope = { files: files.map((f) => f.path), dirs: targets.map((t) => path.resolve(cwd, t)).filter(isDirectory), rules: enabled.map((r) => r.code) };
+  return { diagnostics, errors: errors.map((e) => ({ ...e, path: displayPath(e.path, cwd) })), files: files.length, ...s, ...(fixes ? { fixes } : {}), scope };
 }
 
 /** Reads and lints one file from disk; I/O problems become errors, never exceptions. */
@@ -160,6 +163,14 @@ export function displayPath(p: string, cwd: string): string {
   if (!path.isAbsolute(p)) return p.split(path.sep).join('/');
   const rel = path.relative(cwd, p);
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p).split(path.sep).join('/');
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function formatSize(n: number): string {

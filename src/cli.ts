@@ -9,7 +9,7 @@ import { PathArgumentError } from './api-errors.js';
 import { ConfigError } from './config/types.js';
 import { SelectorError, findRule } from './engine/select.js';
 import { FORMATTERS, FORMATS_WITH_ERRORS } from './report/index.js';
-import { applyBaseline, BaselineError, readBaseline, writeBaseline } from './report/baseline.js';
+import { applyBaseline, BaselineError, pruneBaseline, readBaseline, writeBaseline } from './report/baseline.js';
 import { formatErrors, summary, UNCHECKED_KINDS } from './report/text.js';
 import { nearest } from './util/suggest.js';
 import { describeIoError } from './util/io-error.js';
@@ -51,6 +51,11 @@ function pathProblems(problems: ReadonlyArray<{ arg: string; reason: string; sug
       return `cannot lint "${p.arg}": ${p.reason}${p.suggestion !== undefined ? ` (did you mean ${p.suggestion}?)` : ''}`;
     })
     .join('\nconn-lint: error: ');
+}
+
+/** A word as a POSIX shell reads it back: quoted only when it needs to be. */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Writes a report to -o FILE, creating its folder; a failure is a usage error, not a crash. */
@@ -145,7 +150,8 @@ export async function main(argv: string[]): Promise<number> {
           })
           .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
           .option('baseline', { type: 'string', describe: 'Report only findings that are not in this baseline file' })
-          .option('write-baseline', { type: 'string', describe: 'Record the current findings in this baseline file (exit 0)' })
+          .option('write-baseline', { type: 'string', describe: 'Record the current findings of the paths linted in this baseline file, keeping its other entries (exit 0)' })
+          .option('prune-baseline', { type: 'boolean', default: false, describe: 'With --baseline: remove the entries whose findings are gone from the baseline file (adds nothing)' })
           .option('select', { type: 'string', requiresArg: true, describe: 'Rules to enable, comma-separated (codes, names, prefixes like CL1, categories, ALL); replaces the config' })
           .option('extend-select', { type: 'string', requiresArg: true, describe: 'Rules to enable on top of the selection, comma-separated' })
           .option('ignore', { type: 'string', requiresArg: true, describe: 'Rules to disable, comma-separated' })
@@ -183,6 +189,7 @@ export async function main(argv: string[]): Promise<number> {
         const diffMode = !!args.diff;
         if (args.fix || diffMode) options.fix = { unsafe: unsafeFixes, write: !diffMode, diff: diffMode };
         const baselineFile = args.baseline as string | undefined;
+        if (args['prune-baseline'] && baselineFile === undefined) throw new UsageError('--prune-baseline needs --baseline FILE: the baseline to prune');
         // With --write-baseline the baseline is being (re)written, so it is not read (it may not exist yet).
         const baseline = baselineFile !== undefined && args['write-baseline'] === undefined ? readBaseline(baselineFile, process.cwd()) : undefined;
         const progress = progressBar(process.stderr);
@@ -204,19 +211,30 @@ export async function main(argv: string[]): Promise<number> {
         }
         const writeBaselineFile = args['write-baseline'] as string | undefined;
         if (writeBaselineFile !== undefined && !diffMode) {
-          const n = writeBaseline(writeBaselineFile, results.diagnostics, process.cwd());
-          process.stderr.write(`conn-lint: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${writeBaselineFile}\n`);
+          const u = writeBaseline(writeBaselineFile, results.diagnostics, process.cwd(), results.scope);
+          const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+          process.stderr.write(
+            u.kept || u.removed
+              ? `conn-lint: updated the baseline ${writeBaselineFile}: kept ${u.kept}, added ${u.added}, removed ${u.removed} (${plural(u.total, 'entry', 'entries')})\n`
+              : `conn-lint: wrote ${plural(u.added, 'finding', 'findings')} to the baseline ${writeBaselineFile}\n`,
+          );
           if (results.errors.length) process.stderr.write(formatErrors(results.errors, useColor(process.stderr, args.color as string)) + '\n');
           exitCode = exitCodeFor(0, results.errors, { exitZero: true, ignoreParseErrors: true });
           return;
         }
         if (baseline && baselineFile !== undefined) {
-          const b = applyBaseline(results.diagnostics, baseline, baselineFile, process.cwd());
+          const all = results.diagnostics;
+          const b = applyBaseline(all, baseline, baselineFile, process.cwd(), results.scope);
           results.diagnostics = b.diagnostics;
-          if (!args.quiet && (b.matched || b.unmatched)) {
+          const entries = (n: number) => `${n} baseline entr${n === 1 ? 'y' : 'ies'}`;
+          if (args['prune-baseline']) {
+            const p = pruneBaseline(all, baselineFile, process.cwd(), results.scope);
+            process.stderr.write(`conn-lint: pruned ${entries(p.pruned)} whose findings are gone from ${baselineFile} (${p.total} left)\n`);
+          } else if (!args.quiet && (b.matched || b.stale)) {
+            const again = [...((args.paths as string[] | undefined) ?? []), '--baseline', baselineFile, '--prune-baseline'].map(shellWord).join(' ');
             process.stderr.write(
               `conn-lint: ${b.matched} finding${b.matched === 1 ? '' : 's'} in the baseline not shown` +
-                (b.unmatched ? `; ${b.unmatched} baseline entr${b.unmatched === 1 ? 'y' : 'ies'} no longer found (fixed? refresh with --write-baseline)` : '') +
+                (b.stale ? `; ${entries(b.stale)} ${b.stale === 1 ? 'is' : 'are'} stale (the finding is gone: fixed, or its code changed); remove ${b.stale === 1 ? 'it' : 'them'} with \`conn-lint ${again}\`` : '') +
                 '\n',
             );
           }
