@@ -17,6 +17,7 @@ import { perFileIgnores } from './engine/per-file-ignores.js';
 import { moduleLocation } from './lang/python/module-name.js';
 // The fixer (fix/file.js) is loaded only by a --fix run.
 import { addFileFix, newFixSummary, type FixMode, type FixSummary } from './fix/summary.js';
+import { addTime, timed } from './engine/timings.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -79,15 +80,19 @@ export async function setup(options: LintOptions = {}): Promise<LintSetup> {
 }
 
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResults> {
+  const configStart = performance.now();
   const s = await setup(options);
+  addTime('config and rules', performance.now() - configStart);
   const { config, enabled, cwd } = s;
   const targets = paths.length ? paths : ['.'];
-  const found = discoverFiles(targets, cwd, {
-    root: config.root,
-    exclude: config.exclude,
-    extendExclude: config.extendExclude,
-    respectGitignore: config.respectGitignore,
-  });
+  const found = timed('discovery', () =>
+    discoverFiles(targets, cwd, {
+      root: config.root,
+      exclude: config.exclude,
+      extendExclude: config.extendExclude,
+      respectGitignore: config.respectGitignore,
+    }),
+  );
   if (found.argumentErrors.length) throw new PathArgumentError(found.argumentErrors);
   const forceExclude = options.forceExclude ?? config.forceExclude;
   // pre-commit and editors name files one by one; with force-exclude the config still decides.
@@ -122,10 +127,11 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
       fixes.notWritten.push({ path: displayPath(file.path, cwd), reason: notWritable });
       result = lintFile(file.path, { ...base, checkSyntax: file.explicit }, config.maxFileSize, ignoresFor(file.path));
     } else if (options.fix && fixes && fixFile) {
-      const fixed = fixFile(file.path, { ...base, disabled: ignoresFor(file.path), location: moduleLocation(file.path), checkSyntax: file.explicit }, config.maxFileSize, {
-        ...options.fix,
-        diffPath: options.fix.diff ? displayPath(file.path, cwd) : undefined,
-      });
+      const mode = options.fix;
+      const fixed = timed('fix', () => fixFile(file.path, { ...base, disabled: ignoresFor(file.path), location: moduleLocation(file.path), checkSyntax: file.explicit }, config.maxFileSize, {
+        ...mode,
+        diffPath: mode.diff ? displayPath(file.path, cwd) : undefined,
+      }));
       addFileFix(fixes, fixed, displayPath(file.path, cwd));
       result = fixed;
     } else result = lintFile(file.path, { ...base, checkSyntax: file.explicit }, config.maxFileSize, ignoresFor(file.path));

@@ -15,6 +15,7 @@ import { nearest } from './util/suggest.js';
 import { describeIoError } from './util/io-error.js';
 import { fixSummaryLine } from './fix/summary.js';
 import { progressBar } from './engine/progress.js';
+import { addTime, startTimings, takeTimings, timingsTable } from './engine/timings.js';
 import { packageJson } from './package-root.js';
 
 export const EXIT_OK = 0;
@@ -91,6 +92,12 @@ function useColor(stream: NodeJS.WriteStream, flag: string | undefined): boolean
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
+  // Before anything else is loaded, so that every phase is counted (performance.now() starts with the process).
+  const timings = argv.includes('--timings') || !!process.env.CONN_LINT_TIMINGS;
+  if (timings) {
+    startTimings();
+    addTime('start-up: node and the bundle', performance.now());
+  }
   const { default: yargs } = await import('yargs');
   const { lint, setup } = await import('./api.js');
   const parser = yargs(argv)
@@ -168,7 +175,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print findings only: no summary, no source excerpts' })
           .option('show-source', { type: 'boolean', describe: 'Show a source excerpt under each finding (default: when stdout is a terminal)' })
           .option('color', { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'Colored output' })
-          .option('prefilter', { type: 'boolean', default: true, hidden: true, describe: 'Skip files with none of the rules\' trigger words' }),
+          .option('prefilter', { type: 'boolean', default: true, hidden: true, describe: 'Skip files with none of the rules\' trigger words' })
+          .option('timings', { type: 'boolean', default: false, describe: 'Print where the run\'s time went, by phase and rule, on stderr (also CONN_LINT_TIMINGS=1)' }),
       async (args) => {
         const format = String(args.format);
         const formatter = FORMATTERS[format];
@@ -249,6 +257,7 @@ export async function main(argv: string[]): Promise<number> {
           exitCode = exitCodeFor(results.fixes.diffs.length, results.errors, flags);
           return;
         }
+        const reportStart = performance.now();
         const toFile = args['output-file'] as string | undefined;
         const color = !toFile && useColor(process.stdout, args.color as string);
         const report = formatter({
@@ -276,6 +285,11 @@ export async function main(argv: string[]): Promise<number> {
           process.stdout.write(summary(results.diagnostics, results.errors, results.files, { unsafeFixes }) + '\n');
         }
         exitCode = exitCodeFor(results.diagnostics.length, results.errors, flags);
+        if (timings) {
+          addTime('report', performance.now() - reportStart);
+          const { lastThreadCount } = await import('./engine/pool.js');
+          process.stderr.write(timingsTable(takeTimings() ?? {}, performance.now(), lastThreadCount));
+        }
       },
     )
     .fail((msg, err) => {

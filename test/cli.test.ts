@@ -291,3 +291,20 @@ test('--select takes one value, so paths after it are still paths', () => {
   assert.match(r.stdout, /sub\/bad\.py:3:1: CL101/);
   assert.equal(run(['--select', 'CL101', '--select', 'CL5', 'sub', '--no-cache'], dir).code, 1);
 });
+
+test('--timings prints the phases and rules on stderr and changes nothing else', () => {
+  const dir = tempProject({ 'bad.py': HAZARD, 'ok.py': 'x = 1\n', 'async_io.py': 'import time\nasync def f():\n    time.sleep(1)\n' });
+  const plain = run(['.', '--no-cache', '--format', 'json'], dir);
+  for (const workers of ['0', '2']) {
+    const r = run(['.', '--no-cache', '--format', 'json', '--timings', '--workers', workers], dir);
+    assert.equal(r.code, plain.code);
+    assert.equal(r.stdout, plain.stdout, 'the report is the same');
+    for (const phase of ['start-up: node and the bundle', 'discovery', 'linting (wall)', 'parse', 'prefilter', 'rule CL101', 'rule CL502']) {
+      assert.match(r.stderr, new RegExp(`\\| (&nbsp;)*${phase.replace(/[()]/g, '\\$&')} \\| [\\d.]+ m?s \\|`), `${phase} (workers ${workers})`);
+    }
+    assert.match(r.stderr, /3 files linted, 0 answered by the cache; 2 parsed/);
+    if (workers === '2') assert.match(r.stderr, /summed over 2 threads/), assert.match(r.stderr, /\| worker start-up \|/);
+  }
+  const env = spawnSync(process.execPath, [BIN, '.', '--no-cache'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CONN_LINT_TIMINGS: '1' } });
+  assert.match(env.stderr, /\| parse \|/);
+});

@@ -5,6 +5,7 @@ import type { FileResult, Rule } from '../types.js';
 import { hashBytes, type FileJob, type RunSettings } from '../engine/file-job.js';
 import { lintJobs, type PoolOptions } from '../engine/pool.js';
 import { ResultCache, cacheDirFor, connLintVersion } from './store.js';
+import { addTime, count, timingsOn } from '../engine/timings.js';
 
 export interface CachedLintOptions extends PoolOptions {
   /** Use the cache (default false for API callers; the CLI turns it on unless --no-cache). */
@@ -24,6 +25,7 @@ export async function lintWithCache(
   run: RunSettings,
   opts: CachedLintOptions,
 ): Promise<FileResult[]> {
+  const lookupStart = timingsOn() ? performance.now() : 0;
   const results: FileResult[] = new Array(jobs.length);
   const sizes: number[] = new Array(jobs.length).fill(0);
   const stats: Array<FileJob['stat']> = new Array(jobs.length);
@@ -79,6 +81,10 @@ export async function lintWithCache(
   }
 
   const done = jobs.length - todo.length;
+  count('files', done);
+  count('cached', done);
+  if (lookupStart) addTime('cache lookup', performance.now() - lookupStart);
+  const lintStart = timingsOn() ? performance.now() : 0;
   if (opts.stats) {
     opts.stats.cached = done;
     opts.stats.linted = todo.length;
@@ -87,18 +93,21 @@ export async function lintWithCache(
     todo.map((i) => (stats[i] ? { ...jobs[i], stat: stats[i] } : jobs[i])),
     todo.map((i) => sizes[i]),
     rules,
-    { ...run, stamp: cache !== undefined },
+    { ...run, stamp: cache !== undefined, timings: timingsOn() },
     {
       workers: opts.workers,
       onProgress: opts.onProgress && ((n, _total) => opts.onProgress!(done + n, jobs.length)),
     },
   );
+  if (lintStart) addTime('linting (wall)', performance.now() - lintStart);
+  const saveStart = timingsOn() ? performance.now() : 0;
   todo.forEach((i, k) => {
     const { result, stamp } = outcomes[k];
     results[i] = result;
     if (cache && stamp && !result.errors.some((e) => e.kind === 'internal')) cache.store(jobs[i].path, stamp, contexts[i], result);
   });
   cache?.save();
+  if (saveStart) addTime('cache save', performance.now() - saveStart);
   return results;
 }
 

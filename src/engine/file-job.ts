@@ -6,6 +6,7 @@ import type { FileResult, GlobalSettings, Rule, RuleOptions } from '../types.js'
 import type { ModuleLocation } from '../lang/python/scopes.js';
 import { lintBytes } from './run.js';
 import { describeIoError } from '../util/io-error.js';
+import { addTime, count, timed, timingsOn } from './timings.js';
 
 /** What the main thread sends for one file (plain data: it crosses to worker threads). */
 export interface FileJob {
@@ -29,6 +30,8 @@ export interface RunSettings {
   maxFileSize: number;
   /** Whether outcomes need a FileStamp (size, mtime, sha256) for the result cache; default true. */
   stamp?: boolean;
+  /** Collect `--timings` in the threads that lint. */
+  timings?: boolean;
 }
 
 /** The file as it was read, for the result cache; absent when it could not be read. */
@@ -61,6 +64,8 @@ export function runFileJob(job: FileJob, rules: readonly Rule[], run: RunSetting
     const message = `file is ${formatSize(n)}, over the ${formatSize(run.maxFileSize)} limit (max-file-size); skipped`;
     return { result: { path, diagnostics: [], errors: [{ path, kind: 'too-large', message }] } };
   };
+  count('files');
+  const t0 = timingsOn() ? performance.now() : 0;
   try {
     const st = job.stat ?? statSync(path);
     if (st.size > run.maxFileSize) return tooLarge(st.size);
@@ -68,6 +73,7 @@ export function runFileJob(job: FileJob, rules: readonly Rule[], run: RunSetting
     bytes = readFileSync(path);
     size = st.size;
     mtimeMs = st.mtimeMs;
+    if (t0) addTime('read', performance.now() - t0);
   } catch (e) {
     return { result: { path, diagnostics: [], errors: [{ path, kind: 'io', message: `cannot read file: ${describeIoError(e)}` }] } };
   }
@@ -76,7 +82,7 @@ export function runFileJob(job: FileJob, rules: readonly Rule[], run: RunSetting
   // A file that changed between stat and read must not be cached under the old stamp. Without a
   // cache nobody reads the stamp: its sha256 is not worth computing.
   const stamp: FileStamp | undefined =
-    run.stamp !== false && bytes.length === size ? { size, mtimeMs, readAt, hash: hashBytes(bytes) } : undefined;
+    run.stamp !== false && bytes.length === size ? { size, mtimeMs, readAt, hash: timed('hash', () => hashBytes(bytes)) } : undefined;
   try {
     const result = lintBytes(path, bytes, {
       rules,

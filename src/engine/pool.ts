@@ -9,6 +9,11 @@ import type { Rule } from '../types.js';
 import { parserBackend } from '../lang/python/tree.js';
 import type { FileJob, FileOutcome, RunSettings } from './file-job.js';
 import { DONE, newShare, type ShareTask } from './job-share.js';
+import type { ShareResult } from './worker.js';
+import { addTimings } from './timings.js';
+
+/** How many threads linted in the last run of lintJobs (for --timings). */
+export let lastThreadCount = 1;
 
 export interface PoolOptions {
   /** Worker threads: undefined = decide from the cores and the work; 0 = main thread only. */
@@ -58,6 +63,7 @@ export async function lintJobs(
   if (total === 0) return outcomes;
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const n = workerCount(opts.workers, total, totalBytes);
+  lastThreadCount = Math.max(1, n);
 
   const inProcess = async (indices: readonly number[]) => {
     const { runFileJob } = await import('./file-job.js');
@@ -92,8 +98,9 @@ export async function lintJobs(
     await Promise.all(
       Array.from({ length: n }, async () => {
         try {
-          const got = (await pool.run(share.message satisfies ShareTask)) as Array<[number, FileOutcome]>;
-          for (const [i, outcome] of got) outcomes[i] = outcome;
+          const got = (await pool.run(share.message satisfies ShareTask)) as ShareResult;
+          for (const [i, outcome] of got.outcomes) outcomes[i] = outcome;
+          addTimings(got.timings);
         } catch {
           // The worker died or could not start (a native module that fails to load in a thread, a
           // file too big for its heap): what it took is linted here rather than lost.

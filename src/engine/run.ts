@@ -18,6 +18,7 @@ import { decodePython } from './source.js';
 import { fileSuppressions, isSuppressedAtLine } from './suppressions.js';
 import { rulesTriggeredBy } from './prefilter.js';
 import { addTo } from '../util/multimap.js';
+import { addTime, count, timed, timingsOn } from './timings.js';
 
 export interface FileLintOptions {
   rules: readonly Rule[];
@@ -37,7 +38,7 @@ export interface FileLintOptions {
 
 /** Lints raw bytes (from disk). */
 export function lintBytes(path: string, bytes: Uint8Array, opts: FileLintOptions): FileResult {
-  const decoded = decodePython(path, bytes);
+  const decoded = timed('decode', () => decodePython(path, bytes));
   if ('kind' in decoded) return { path, diagnostics: [], errors: [decoded] };
   return lintText(path, decoded.text, opts);
 }
@@ -49,26 +50,30 @@ export function rulesForFile(path: string, opts: FileLintOptions): Rule[] {
 
 export function lintText(path: string, text: string, opts: FileLintOptions): FileResult {
   const errors: FileError[] = [];
+  const t0 = timingsOn() ? performance.now() : 0;
   let rules = rulesForFile(path, opts);
   const fileNoqa = fileSuppressions(text, opts.rules);
   if (fileNoqa === null) return { path, diagnostics: [], errors };
   if (fileNoqa) rules = rules.filter((r) => !fileNoqa.has(r.code));
   // Per rule: a file with `requests` but no `async` is parsed, but the async rules skip it.
   if (opts.prefilter !== false) rules = rulesTriggeredBy(text, rules, opts.rules, opts.location?.moduleName);
+  if (t0) addTime('prefilter', performance.now() - t0);
   if (rules.length === 0 && !opts.checkSyntax) return { path, diagnostics: [], errors };
 
   let tree: Tree;
   try {
-    tree = parsePython(text);
+    tree = timed('parse', () => parsePython(text));
   } catch (e) {
     return { path, diagnostics: [], errors: [{ path, kind: 'syntax', message: `parser failed: ${(e as Error).message}` }] };
   }
-  const syntax = firstSyntaxError(tree);
+  count('parsed files');
+  count('parsed bytes', text.length);
+  const syntax = timed('parse', () => firstSyntaxError(tree));
   // Still check what parsed: tree-sitter recovers, and the rest of the file is worth linting.
   if (syntax) errors.push({ path, kind: 'syntax', ...syntax });
   if (rules.length === 0) return { path, diagnostics: [], errors };
 
-  const model = new SemanticModel(tree, text, path, opts.location);
+  const model = timed('model', () => new SemanticModel(tree, text, path, opts.location));
   // Line starts and lines are needed only for findings, which most files have none of.
   let lineStarts: number[] | undefined;
   const diagnostics: Diagnostic[] = [];
@@ -91,8 +96,13 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
     for (const t of rule.nodeTypes) addTo(byType, t, rule);
   }
 
+  // With --timings, each visit is timed and the rest of the walk counted apart.
+  const timing = timingsOn();
+  const walkStart = timing ? performance.now() : 0;
+  let inRules = 0;
   const run = (rule: Rule, node: SyntaxNode) => {
     if (failed.has(rule)) return;
+    const t = timing ? performance.now() : 0;
     try {
       rule.visit(node, contexts.get(rule)!);
     } catch (e) {
@@ -106,6 +116,11 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
         column: at.column + 1,
         message: `rule ${rule.code} (${rule.name}) failed: ${(e as Error)?.stack ?? String(e)}`,
       });
+    }
+    if (timing) {
+      const spent = performance.now() - t;
+      inRules += spent;
+      addTime(`rule ${rule.code}`, spent);
     }
   };
 
@@ -122,10 +137,14 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
     }
   }
 
+  if (timing) addTime('tree walk', performance.now() - walkStart - inRules);
+
   if (diagnostics.length === 0) return { path, diagnostics, errors };
-  const lines = text.split(/\r\n|\r|\n/);
-  const kept = diagnostics.filter((d) => !isSuppressedAtLine(d, lines, tree.rootNode, opts.rules));
-  return { path, diagnostics: dedupe(kept).sort(byPosition), errors };
+  return timed('suppressions', () => {
+    const lines = text.split(/\r\n|\r|\n/);
+    const kept = diagnostics.filter((d) => !isSuppressedAtLine(d, lines, tree.rootNode, opts.rules));
+    return { path, diagnostics: dedupe(kept).sort(byPosition), errors };
+  });
 }
 
 export function defaultOptions(rule: Rule): RuleOptions {

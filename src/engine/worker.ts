@@ -7,9 +7,13 @@ import { loadRules } from './registry.js';
 import { parserBackend } from '../lang/python/tree.js';
 import { pickRules, runFileJob, type FileOutcome, type RunSettings } from './file-job.js';
 import { jobDone, takeJob, type ShareTask } from './job-share.js';
+import { addTime, startTimings, takeTimings, type PhaseTimes } from './timings.js';
 
 const run = (workerData as { run: RunSettings }).run;
+if (run.timings) startTimings();
 const rules = pickRules(await loadRules(), run.enabled);
+// The thread's own clock starts with the thread: this is its start-up (isolate, bundle, rules).
+addTime('worker start-up', performance.now());
 
 // Memory, when trees come from tree-sitter's Node binding (the fallback when native/py_tree.c
 // is not built; tree.ts): the binding's trees live in native memory that V8 does not see and are
@@ -28,7 +32,13 @@ const HEAP_GROWTH = 40 * 1024 * 1024;
 let heapMark = process.memoryUsage().heapUsed;
 const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 
-export default async function lintShare(task: ShareTask): Promise<Array<[number, FileOutcome]>> {
+/** What a worker sends back: each file's outcome by job index, and its --timings totals. */
+export interface ShareResult {
+  outcomes: Array<[number, FileOutcome]>;
+  timings?: PhaseTimes;
+}
+
+export default async function lintShare(task: ShareTask): Promise<ShareResult> {
   const counters = new Int32Array(task.shared);
   const out: Array<[number, FileOutcome]> = [];
   for (let i = takeJob(task, counters); i !== -1; i = takeJob(task, counters)) {
@@ -40,5 +50,5 @@ export default async function lintShare(task: ShareTask): Promise<Array<[number,
     }
     if (viaBinding) await yieldToLoop();
   }
-  return out;
+  return { outcomes: out, timings: takeTimings() };
 }
