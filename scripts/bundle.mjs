@@ -4,21 +4,26 @@
 // import the separate files tsc writes to dist/src and dist/rules; bin/conn-lint runs the bundle.
 //   node scripts/bundle.mjs
 import { build } from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const ruleFiles = readdirSync(path.join(root, 'rules', 'python'))
-  .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
-  .sort();
+const ruleFiles = ['python', 'js'].flatMap((language) => {
+  const dir = path.join(root, 'rules', language);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
+    .sort()
+    .map((f) => `${language}/${f}`);
+});
 
 // A module that hands the rules to the registry and tells the engine where the worker bundle
 // and the files to fingerprint for the result cache are. Imported first by both entries, so it
 // runs before any module that asks for the rules.
 const SETUP = 'conn-lint:bundle-setup';
 const setupSource = [
-  ...ruleFiles.map((f, i) => `import rule${i} from ${JSON.stringify(`./rules/python/${f}`)};`),
+  ...ruleFiles.map((f, i) => `import rule${i} from ${JSON.stringify(`./rules/${f}`)};`),
   `import { provideRules } from './src/engine/registry.ts';`,
   `import { useWorkerFile } from './src/engine/pool.ts';`,
   `import { useBuildFiles } from './src/cache/store.ts';`,
@@ -45,8 +50,9 @@ const common = {
   format: 'esm',
   target: 'node20',
   logLevel: 'warning',
-  // Native addons and piscina (which starts workers from files of its own) stay in node_modules.
-  external: ['tree-sitter', 'tree-sitter-python', 'piscina'],
+  // Native addons, piscina (which starts workers from files of its own) and the TypeScript compiler
+  // (9 MB, loaded only when a JS/TS file is linted) stay in node_modules.
+  external: ['tree-sitter', 'tree-sitter-python', 'piscina', '@ts-morph/common', 'ts-morph', 'typescript', 'jscodeshift'],
   // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins and
   // read __filename / __dirname (write-file-atomic names its temp files after __filename).
   banner: {

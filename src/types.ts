@@ -1,6 +1,11 @@
 // Shared vocabulary of the engine, the rules, the fixer and the reporters.
 import type { SyntaxNode } from './lang/python/tree.js';
 import type { SemanticModel } from './lang/python/model.js';
+import type * as TS from 'typescript';
+import type { JsModel } from './lang/js/model.js';
+
+/** The languages conn-lint lints; a rule is written for one of them. */
+export type Language = 'python' | 'js';
 
 export const CATEGORIES = [
   'timeout',
@@ -124,7 +129,8 @@ export interface RuleContext {
 /** A word (a substring of the code or of the module name) or a pattern matched in the code. */
 export type Trigger = string | RegExp;
 
-export interface Rule {
+/** What every rule has, whatever its language. */
+export interface RuleMeta {
   code: string;
   name: string;
   category: Category;
@@ -144,13 +150,56 @@ export interface Rule {
    * not parsed. Empty = always.
    */
   triggers: ReadonlyArray<Trigger | readonly Trigger[]>;
-  /** Node types the rule wants to visit ('call', 'module', ...). */
-  nodeTypes: string[];
   options?: Record<string, RuleOption>;
   /** Only for files whose path matches (e.g. gunicorn config files). */
   appliesTo?: (path: string) => boolean;
+}
+
+/** A rule for Python files (rules/python/): visits tree-sitter nodes and asks the Python model. */
+export interface PythonRule extends RuleMeta {
+  language?: 'python';
+  /** Node types the rule wants to visit ('call', 'module', ...). */
+  nodeTypes: string[];
   visit(node: SyntaxNode, ctx: RuleContext): void;
 }
+
+/** A finding of a JS/TS rule: the TypeScript node it points at. */
+export interface JsReportInput {
+  node: TS.Node;
+  message: string;
+  fix?: Fix | null;
+  related?: Array<{ node: TS.Node; message: string }>;
+}
+
+export interface JsRuleContext {
+  readonly path: string;
+  readonly source: string;
+  readonly model: JsModel;
+  /** The TypeScript compiler API (loaded when the first JS/TS file is linted). */
+  readonly ts: typeof TS;
+  readonly options: RuleOptions;
+  readonly settings: GlobalSettings;
+  report(input: JsReportInput): void;
+}
+
+/**
+ * A rule for JavaScript and TypeScript files (rules/js/): visits raw TypeScript nodes and asks the
+ * JS model. Node kinds are named (`'CallExpression'`), not `ts.SyntaxKind` values, so that loading
+ * a rule does not load the compiler: a Python-only run never does.
+ */
+export interface JsRule extends RuleMeta {
+  language: 'js';
+  nodeKinds: Array<keyof typeof TS.SyntaxKind>;
+  visit(node: TS.Node, ctx: JsRuleContext): void;
+}
+
+export type Rule = PythonRule | JsRule;
+
+export function ruleLanguage(rule: Rule): Language {
+  return rule.language ?? 'python';
+}
+
+
 
 export interface FileResult {
   path: string;

@@ -88,7 +88,7 @@ test('rule and rules sub-commands show the docs', () => {
   assert.match(doc.stdout, /Use instead/);
   const table = run(['rules'], dir);
   assert.equal(table.code, 0);
-  assert.match(table.stdout, /CL101\s+requests-without-timeout\s+timeout/);
+  assert.match(table.stdout, /CL101\s+requests-without-timeout\s+Python\s+timeout/);
 });
 
 test('the bundled CLI (bin/conn-lint) carries every rule of rules/python/', async () => {

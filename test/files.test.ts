@@ -49,7 +49,12 @@ function rel(root: string, p: string): string {
   return relative(root, p).split(sep).join('/');
 }
 
-test('languageOf: .py and .pyi are Python, nothing else', () => {
+test('languageOf: JavaScript and TypeScript sources are js, declaration files and .min.js are not linted', () => {
+  for (const f of ['a.js', 'a.mjs', 'a.cjs', 'a.jsx', 'a.ts', 'a.mts', 'a.cts', 'a.tsx', 'src/x.d.js']) assert.equal(languageOf(f), 'js', f);
+  for (const f of ['a.d.ts', 'a.d.mts', 'a.d.cts', 'vendor/jquery.min.js', 'a.json', 'a.js.map', 'a.coffee']) assert.equal(languageOf(f), null, f);
+});
+
+test('languageOf: .py and .pyi are Python', () => {
   assert.equal(languageOf('/a/b/x.py'), 'python');
   assert.equal(languageOf('stubs/x.pyi'), 'python');
   assert.equal(languageOf('x.pyc'), null);

@@ -4,17 +4,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { findRule } from '../src/engine/select.js';
+import { ruleLanguage } from '../src/types.js';
 import { fixtureDirs, lintFixture, readFixtures, rules } from './support.js';
 
 const all = await rules();
 
-test('every fixture folder names a rule', () => {
-  for (const dir of fixtureDirs()) assert.ok(findRule(dir, all), `fixtures/python/${dir} matches no rule code or name`);
-});
+for (const language of ['python', 'js'] as const) {
+  test(`every fixtures/${language}/ folder names a rule of that language`, () => {
+    for (const dir of fixtureDirs(language)) {
+      const rule = findRule(dir, all);
+      assert.ok(rule, `fixtures/${language}/${dir} matches no rule code or name`);
+      assert.equal(ruleLanguage(rule), language, `fixtures/${language}/${dir} is a ${ruleLanguage(rule)} rule's`);
+    }
+  });
+}
 
-for (const dir of fixtureDirs()) {
-  for (const fx of readFixtures(dir, all)) {
-    test(`fixture ${dir}/${path.basename(fx.file)}`, () => {
+for (const [language, dir] of [...fixtureDirs('python').map((d) => ['python', d] as const), ...fixtureDirs('js').map((d) => ['js', d] as const)]) {
+  for (const fx of readFixtures(dir, all, language)) {
+    test(`fixture ${language}/${dir}/${path.basename(fx.file)}`, () => {
       const result = lintFixture(fx, all);
       const unknown = [...fx.expected.values()].flat().filter((c) => c.startsWith('unknown'));
       assert.deepEqual(unknown, [], 'expectation names a rule that does not exist');

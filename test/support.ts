@@ -13,6 +13,12 @@ import { findRule, resolveSelection } from '../src/engine/select.js';
 /** The repository root (tests run from dist/test/). */
 export const REPO = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
 export const FIXTURES = path.join(REPO, 'fixtures', 'python');
+export const JS_FIXTURES = path.join(REPO, 'fixtures', 'js');
+export type FixtureLanguage = 'python' | 'js';
+const fixtureRoot = (language: FixtureLanguage) => (language === 'js' ? JS_FIXTURES : FIXTURES);
+/** A fixture source of the language (not an expected `.fixed.` output). */
+const isFixtureSource = (language: FixtureLanguage, f: string) =>
+  !/\.fixed\.[^.]+$/.test(f) && (language === 'js' ? /\.(?:[cm]?[jt]s|[jt]sx)$/.test(f) : f.endsWith('.py'));
 
 /** Every .py file under `dir` (none when it does not exist), sorted. */
 export function pythonFiles(dir: string): string[] {
@@ -58,21 +64,23 @@ export interface FixtureFile {
   select?: string[];
 }
 
-const EXPECT = /#\s*error:\s*\[([^\]]*)\]/;
-const HEADER = /^#\s*conn-lint-fixture:\s*select=([\w,\s-]+)$/m;
+// `# error: [CL101]` in Python, `// error: [CL151]` in JS/TS.
+const EXPECT = /(?:#|\/\/)\s*error:\s*\[([^\]]*)\]/;
+const HEADER = /^(?:#|\/\/)\s*conn-lint-fixture:\s*select=([\w,\s-]+)$/m;
 
-export function fixtureDirs(): string[] {
-  if (!existsSync(FIXTURES)) return [];
-  return readdirSync(FIXTURES, { withFileTypes: true })
+export function fixtureDirs(language: FixtureLanguage = 'python'): string[] {
+  const root = fixtureRoot(language);
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
     .map((d) => d.name)
     .sort();
 }
 
-export function readFixtures(dir: string, all: readonly Rule[]): FixtureFile[] {
-  const full = path.join(FIXTURES, dir);
+export function readFixtures(dir: string, all: readonly Rule[], language: FixtureLanguage = 'python'): FixtureFile[] {
+  const full = path.join(fixtureRoot(language), dir);
   return readdirSync(full)
-    .filter((f) => f.endsWith('.py') && !f.endsWith('.fixed.py'))
+    .filter((f) => isFixtureSource(language, f))
     .sort()
     .map((f) => {
       const source = readFileSync(path.join(full, f), 'utf8');

@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import { classMayReleaseAttribute, consequence, lifetimeOf, withArticle } from '../../src/lang/python/lifetime.js';
 import { RESOURCE_TRIGGERS } from './_shared/resources.js';
 

@@ -1,4 +1,4 @@
-import type { Rule, RuleContext } from '../../src/types.js';
+import type { PythonRule as Rule, RuleContext } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
 import { webHandlerOf } from '../../src/lang/python/handlers.js';

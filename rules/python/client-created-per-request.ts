@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import { enclosingFunction, enclosingLoop } from '../../src/lang/python/context.js';
 import { webHandlerOf, type WebHandler } from '../../src/lang/python/handlers.js';
 import { CLIENT_MODULES, clientConstructed, clientFate, clientLabel } from './_shared/clients.js';

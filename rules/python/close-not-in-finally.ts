@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import { consequence, lifetimeOf, withAdvice } from '../../src/lang/python/lifetime.js';
 import { RESOURCE_TRIGGERS, describe } from './_shared/resources.js';
 import { tryFinallyFix } from './_shared/fix-close.js';

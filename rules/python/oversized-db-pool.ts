@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import { mayCall } from './_shared/names.js';
 import { MAX_SIZE_NAMES, MAX_SIZE_POOLS, SQLALCHEMY_NAMES, SQLALCHEMY_POOLS, numericSetting } from './_shared/db-pools.js';
 

@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import { callerControlsTimeout, reportRequestsTimeout, requestsTimeoutState } from './_shared/timeouts.js';
 import { sessionHasDefaultTimeout } from './_shared/session-defaults.js';

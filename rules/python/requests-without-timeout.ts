@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import { REQUESTS_FUNCTIONS } from './_shared/http-verbs.js';
 import { callerControlsTimeout, reportRequestsTimeout, requestsTimeoutState } from './_shared/timeouts.js';
 

@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import { consequence, lifetimeOf, withArticle } from '../../src/lang/python/lifetime.js';
 import { creationText } from './_shared/resources.js';
 

@@ -1,4 +1,4 @@
-import type { Fix, Rule } from '../../src/types.js';
+import type { Fix, PythonRule as Rule } from '../../src/types.js';
 import type { SyntaxNode } from '../../src/lang/python/tree.js';
 import { mayCall } from './_shared/names.js';
 import { SQLALCHEMY_NAMES, SQLALCHEMY_POOLS, numericSetting } from './_shared/db-pools.js';

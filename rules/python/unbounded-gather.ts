@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import { mayCall } from './_shared/names.js';
 import { COLLECTORS, collectedExpressions, coroutineBound, fanoutSources } from './_shared/fanout.js';
 import { semaphoreSuggestion } from './_shared/fix-gather.js';

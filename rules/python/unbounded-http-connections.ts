@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import { addKeywordArgument } from './_shared/timeouts.js';
 import { mayCall } from './_shared/names.js';
 

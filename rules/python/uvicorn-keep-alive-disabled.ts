@@ -1,4 +1,4 @@
-import type { Rule } from '../../src/types.js';
+import type { PythonRule as Rule } from '../../src/types.js';
 import { argumentOf } from '../../src/lang/python/calls.js';
 import { uvicornEntry } from './_shared/uvicorn.js';
 

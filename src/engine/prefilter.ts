@@ -99,18 +99,20 @@ function scannerFor(rules: readonly Rule[]): WordScanner {
  * name. `enabled` is the run's whole rule set, of which `candidates` is a subset; the scan is
  * built once for it.
  */
-export function rulesTriggeredBy(
+export function rulesTriggeredBy<R extends Rule>(
   text: string,
-  candidates: readonly Rule[],
+  candidates: readonly R[],
   enabled: readonly Rule[] = candidates,
   moduleName?: string,
-): Rule[] {
+  /** JS/TS: words count anywhere in the text (there is no lexical scan for JS comments and strings). */
+  anywhereOnly = false,
+): R[] {
   // One scan finds every occurrence of a word. First the words anywhere in the text, which
   // rules out most files; only then are the remaining rules asked again with words counted in
   // code only, comments and strings found as far as those questions need (CodeMap).
   const scanner = scannerFor(enabled);
   let found: { at: number[]; words: string[] } | undefined;
-  const triggered = (rules: readonly Rule[], code: CodeMap | undefined): Rule[] => {
+  const triggered = (rules: readonly R[], code: CodeMap | undefined): R[] => {
     let wordsAnywhere: Set<string> | undefined;
     const inCode = new Map<string, boolean>();
     // Several rules share a pattern (`async def`): each is tested once per text (and place).
@@ -140,7 +142,7 @@ export function rulesTriggeredBy(
     return rules.filter((r) => r.triggers.length === 0 || r.triggers.some(holds));
   };
   const anywhere = triggered(candidates, undefined);
-  if (anywhere.every((r) => r.triggers.length === 0)) return anywhere;
+  if (anywhereOnly || anywhere.every((r) => r.triggers.length === 0)) return anywhere;
   // Comments and strings are found only as far as the questions asked need (CodeMap).
   return triggered(anywhere, new CodeMap(text));
 }

@@ -1,11 +1,11 @@
 // Every rule is one file under rules/<language>/; this finds and loads them, so adding a rule
 // means adding its file and fixtures and nothing else.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
-import type { Rule } from '../types.js';
+import { ruleLanguage, type Rule } from '../types.js';
 
-const RULES_DIR = fileURLToPath(new URL('../../rules/python/', import.meta.url));
+const RULES_DIRS = ['python', 'js'].map((language) => ({ language, dir: fileURLToPath(new URL(`../../rules/${language}/`, import.meta.url)) }));
 
 let cached: Promise<Rule[]> | undefined;
 
@@ -15,24 +15,32 @@ let cached: Promise<Rule[]> | undefined;
  */
 export function provideRules(modules: ReadonlyArray<{ file: string; rule: unknown }>): void {
   const rules = modules.map(({ file, rule }) => {
-    if (!rule || typeof (rule as Rule).visit !== 'function') throw new Error(`rules/python/${file}: no default-exported rule`);
+    if (!rule || typeof (rule as Rule).visit !== 'function') throw new Error(`rules/${file}: no default-exported rule`);
     return rule as Rule;
   });
   cached = Promise.resolve(checked(rules));
 }
 
-/** All Python rules, sorted by code. Files and folders starting with `_` hold shared helpers. */
+/**
+ * All rules of every language, sorted by code. Files and folders starting with `_` hold shared
+ * helpers. A JS rule's file does not load the TypeScript compiler (types.ts JsRule), so loading
+ * them all costs a Python-only run nothing to speak of.
+ */
 export function loadRules(): Promise<Rule[]> {
   cached ??= (async () => {
-    const files = readdirSync(RULES_DIR)
-      .filter((f) => f.endsWith('.js') && !f.startsWith('_'))
-      .sort();
     const rules: Rule[] = [];
-    for (const f of files) {
-      const mod = await import(pathToFileURL(path.join(RULES_DIR, f)).href);
-      const rule = mod.default as Rule | undefined;
-      if (!rule || typeof rule.visit !== 'function') throw new Error(`rules/python/${f}: no default-exported rule`);
-      rules.push(rule);
+    for (const { language, dir } of RULES_DIRS) {
+      if (!existsSync(dir)) continue;
+      const files = readdirSync(dir)
+        .filter((f) => f.endsWith('.js') && !f.startsWith('_'))
+        .sort();
+      for (const f of files) {
+        const mod = await import(pathToFileURL(path.join(dir, f)).href);
+        const rule = mod.default as Rule | undefined;
+        if (!rule || typeof rule.visit !== 'function') throw new Error(`rules/${language}/${f}: no default-exported rule`);
+        if (ruleLanguage(rule) !== language) throw new Error(`rules/${language}/${f}: a ${ruleLanguage(rule)} rule in the ${language} folder`);
+        rules.push(rule);
+      }
     }
     return checked(rules);
   })();

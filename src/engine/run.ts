@@ -5,19 +5,25 @@ import type {
   FileError,
   FileResult,
   GlobalSettings,
+  JsRule,
+  PythonRule,
   ReportInput,
   Rule,
   RuleContext,
   RuleOptions,
 } from '../types.js';
+import { ruleLanguage } from '../types.js';
 import { firstSyntaxError, parsePython, type SyntaxNode, type Tree } from '../lang/python/tree.js';
 import { SemanticModel } from '../lang/python/model.js';
 import type { ModuleLocation } from '../lang/python/scopes.js';
 import { computeLineStarts, spanOf } from './positions.js';
-import { decodePython } from './source.js';
+import { decodeSource } from './source.js';
 import { fileSuppressions, isSuppressedAtLine } from './suppressions.js';
 import { rulesTriggeredBy } from './prefilter.js';
 import { addTo } from '../util/multimap.js';
+import { byPosition, dedupe } from './findings.js';
+import { lintJsText } from './run-js.js';
+import { languageOfNamed } from '../files/language.js';
 import { addTime, count, timed, timingsOn } from './timings.js';
 
 export interface FileLintOptions {
@@ -38,20 +44,22 @@ export interface FileLintOptions {
 
 /** Lints raw bytes (from disk). */
 export function lintBytes(path: string, bytes: Uint8Array, opts: FileLintOptions): FileResult {
-  const decoded = timed('decode', () => decodePython(path, bytes));
+  const decoded = timed('decode', () => decodeSource(path, bytes));
   if ('kind' in decoded) return { path, diagnostics: [], errors: [decoded] };
   return lintText(path, decoded.text, opts);
 }
 
-/** The rules that apply to this file, before looking at its contents. */
+/** The rules that apply to this file, before looking at its contents: its language's, not switched off there. */
 export function rulesForFile(path: string, opts: FileLintOptions): Rule[] {
-  return opts.rules.filter((r) => !opts.disabled?.has(r.code) && (!r.appliesTo || r.appliesTo(path)));
+  const language = languageOfNamed(path);
+  return opts.rules.filter((r) => ruleLanguage(r) === language && !opts.disabled?.has(r.code) && (!r.appliesTo || r.appliesTo(path)));
 }
 
 export function lintText(path: string, text: string, opts: FileLintOptions): FileResult {
+  if (languageOfNamed(path) === 'js') return lintJsText(path, text, opts, rulesForFile(path, opts) as JsRule[]);
   const errors: FileError[] = [];
   const t0 = timingsOn() ? performance.now() : 0;
-  let rules = rulesForFile(path, opts);
+  let rules = rulesForFile(path, opts) as PythonRule[];
   const fileNoqa = fileSuppressions(text, opts.rules);
   if (fileNoqa === null) return { path, diagnostics: [], errors };
   if (fileNoqa) rules = rules.filter((r) => !fileNoqa.has(r.code));
@@ -91,7 +99,7 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
     });
   }
 
-  const byType = new Map<string, Rule[]>();
+  const byType = new Map<string, PythonRule[]>();
   for (const rule of rules) {
     for (const t of rule.nodeTypes) addTo(byType, t, rule);
   }
@@ -100,7 +108,7 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
   const timing = timingsOn();
   const walkStart = timing ? performance.now() : 0;
   let inRules = 0;
-  const run = (rule: Rule, node: SyntaxNode) => {
+  const run = (rule: PythonRule, node: SyntaxNode) => {
     if (failed.has(rule)) return;
     const t = timing ? performance.now() : 0;
     try {
@@ -126,7 +134,7 @@ export function lintText(path: string, text: string, opts: FileLintOptions): Fil
 
   // One pass over the nodes in pre-order (the order of a cursor walk); only the nodes some rule
   // asked for become node objects. The rules wanted are looked up once per symbol id.
-  const bySymbol: Array<Rule[] | null | undefined> = [];
+  const bySymbol: Array<PythonRule[] | null | undefined> = [];
   for (let i = 0; i < tree.count; i++) {
     const symbol = tree.symbolAt(i);
     let wanted = bySymbol[symbol];
@@ -172,18 +180,4 @@ function toDiagnostic(rule: Rule, path: string, input: ReportInput, lineStarts: 
     d.related = input.related.map((r) => ({ ...spanOf(r.node.startIndex, r.node.endIndex, lineStarts), message: r.message }));
   }
   return d;
-}
-
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const key = `${d.ruleId}:${d.startOffset}:${d.endOffset}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function byPosition(a: Diagnostic, b: Diagnostic): number {
-  return a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }

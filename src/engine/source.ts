@@ -1,5 +1,6 @@
 // Bytes → text the parser can take: BOM, PEP 263 coding declarations, binary and NUL checks.
 import type { FileError } from '../types.js';
+import { languageOfNamed } from '../files/language.js';
 
 export interface DecodedSource {
   text: string;
@@ -9,16 +10,30 @@ export interface DecodedSource {
 
 const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 
+/** Decodes a JavaScript or TypeScript file (UTF-8, with or without a BOM), or says why it cannot be linted. */
+export function decodeJs(path: string, bytes: Uint8Array): DecodedSource | FileError {
+  return decode(path, bytes, false);
+}
+
 /** Decodes a Python file, or says why it cannot be linted. */
 export function decodePython(path: string, bytes: Uint8Array): DecodedSource | FileError {
+  return decode(path, bytes, true);
+}
+
+/** Decodes a file of the given language, by its name. */
+export function decodeSource(path: string, bytes: Uint8Array): DecodedSource | FileError {
+  return decode(path, bytes, languageOfNamed(path) === 'python');
+}
+
+function decode(path: string, bytes: Uint8Array, python: boolean): DecodedSource | FileError {
   let start = 0;
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   if (bom) start = 3;
   const body = bytes.subarray(start);
   if (body.indexOf(0) !== -1) {
-    return { path, kind: 'binary', message: 'file contains NUL bytes: not Python source (binary file?), skipped' };
+    return { path, kind: 'binary', message: `file contains NUL bytes: not ${python ? 'Python' : 'JavaScript or TypeScript'} source (binary file?), skipped` };
   }
-  const declared = codingDeclaration(body);
+  const declared = python ? codingDeclaration(body) : undefined;
   const encoding = !declared || /^utf[-_]?8(?:[-_].*)?$/i.test(declared) ? 'utf-8' : whatwgLabel(declared);
   if (bom && encoding !== 'utf-8') {
     return { path, kind: 'encoding', message: `file has a UTF-8 BOM but declares encoding "${declared}"` };
@@ -41,7 +56,7 @@ export function decodePython(path: string, bytes: Uint8Array): DecodedSource | F
       message:
         encoding === 'utf-8'
           ? `file is not valid UTF-8 (first bad byte 0x${body[offset]?.toString(16).padStart(2, '0')} on line ${line}); ` +
-            'add a coding declaration (# -*- coding: latin-1 -*-) or re-encode it as UTF-8'
+            (python ? 'add a coding declaration (# -*- coding: latin-1 -*-) or re-encode it as UTF-8' : 're-encode it as UTF-8')
           : `file is not valid ${declared}`,
     };
   }

@@ -2,7 +2,7 @@
 // result back (same encoding, BOM, line breaks, mode; atomically) or return a unified diff.
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic, FileError } from '../types.js';
-import { decodePython } from '../engine/source.js';
+import { decodeSource } from '../engine/source.js';
 import type { FileLintOptions } from '../engine/run.js';
 import { fixText, type AppliedFix, type FixOptions } from './fixpoint.js';
 import { encodeLike, writeAtomic } from './write.js';
@@ -39,7 +39,7 @@ export function fixFile(absPath: string, base: FileLintOptions, maxFileSize: num
   } catch (e) {
     return empty([{ path: absPath, kind: 'io', message: `cannot read file: ${(e as Error).message}` }]);
   }
-  const decoded = decodePython(absPath, bytes);
+  const decoded = decodeSource(absPath, bytes);
   if ('kind' in decoded) return empty([decoded]);
 
   const outcome = fixText(absPath, decoded.text, base, options);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../types.js';
-import { decodePython } from '../engine/source.js';
+import { decodeSource } from '../engine/source.js';
 import { computeLineStarts, positionOf } from '../engine/positions.js';
 
 /** The nearest directory at or above `dir` that holds a `.git` entry (a directory, or a file for worktrees). */
@@ -90,7 +90,7 @@ export class SourceCache {
     if (this.files.has(abs)) return this.files.get(abs)!;
     let file: SourceFile | null = null;
     try {
-      const decoded = decodePython(abs, readFileSync(abs));
+      const decoded = decodeSource(abs, readFileSync(abs));
       if (!('kind' in decoded)) {
         file = { text: decoded.text, lineStarts: computeLineStarts(decoded.text), lines: decoded.text.split(/\r\n|\r|\n/) };
       }

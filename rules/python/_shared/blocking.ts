@@ -4,7 +4,7 @@ import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { CallInfo, SemanticModel } from '../../../src/lang/python/model.js';
 import { enclosingFunction, isAsyncFunction } from '../../../src/lang/python/context.js';
 import { argumentOf, type ArgumentLookup } from '../../../src/lang/python/calls.js';
-import type { Rule, RuleContext } from '../../../src/types.js';
+import type { PythonRule as Rule, RuleContext } from '../../../src/types.js';
 
 /** `async def`, the only place the sync-in-async rules look at. */
 export const ASYNC_DEF = /\basync[\s\\]+def\b/;

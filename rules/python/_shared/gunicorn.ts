@@ -2,7 +2,7 @@
 // files, and the settings a config file assigns at module level.
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
-import type { Rule, RuleContext } from '../../../src/types.js';
+import type { PythonRule as Rule, RuleContext } from '../../../src/types.js';
 
 /** Words that may accompany `gunicorn` in a config file's name: `gunicorn.conf.py`, `gunicorn_prod.py`. */
 const NAME_WORDS = new Set([

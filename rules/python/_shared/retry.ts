@@ -3,7 +3,7 @@
 import type { SyntaxNode } from '../../../src/lang/python/tree.js';
 import type { SemanticModel } from '../../../src/lang/python/model.js';
 import { argumentOf } from '../../../src/lang/python/calls.js';
-import type { Rule, RuleContext } from '../../../src/types.js';
+import type { PythonRule as Rule, RuleContext } from '../../../src/types.js';
 
 /** urllib3's `Retry.DEFAULT_ALLOWED_METHODS` (1.26 and 2.x). */
 export const DEFAULT_METHODS = ['HEAD', 'GET', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'];
